@@ -1,0 +1,66 @@
+"""Roost: a multi-tenant CRM. `create_app` is the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from htmx_flask import Htmx
+
+from sqlalchemy import event
+
+from app import config, request_log, security
+from app.cli import register_cli
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.web import register_web
+from app.web.locale import select_locale, select_timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; `test_config` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ROOST_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or (
+        app.config["REDIS_URL"] or "memory://"
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    Htmx(app)
+
+    request_log.init_app(app)
+    security.init_app(app)
+    register_web(app)
+    register_cli(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # SQLite has no schemas: tenant tables live beside the shared ones.
+        return {"execution_options": {"schema_translate_map": {"tenant": None}}}
+    # Long-lived backends that touch many tenants' catalogs grow; recycle them hourly.
+    return {"pool_pre_ping": True, "pool_recycle": 3600}

@@ -1,0 +1,82 @@
+"""Commands for operators and scripts: `flask --app wsgi tenants|users|permissions ...`."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.extensions import db
+from app.permissions import ROLES, markdown_table
+from app.schemas.accounts import PasswordSet, SignUp, UserCreate
+from app.schemas.base import validate
+from app.services import tenants, users
+from app.tenancy import tenant_context
+
+tenants_cli = AppGroup("tenants", help="Create and list tenants.")
+users_cli = AppGroup("users", help="Manage users of a tenant.")
+
+
+def _fail(error: DomainError):
+    details = "; ".join(f"{field}: {message}" for field, message in error.fields.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@tenants_cli.command("create")
+@click.argument("name")
+@click.option("--admin-email", required=True)
+@click.option("--admin-password", required=True)
+@click.option("--admin-name", default=None, help="Defaults to the part of the email before @.")
+@click.option("--timezone", default="UTC")
+@click.option("--currency", default="USD")
+def create_tenant(name, admin_email, admin_password, admin_name, timezone, currency):
+    """Create a tenant with its first admin; prints the tenant's slug on the last line."""
+    try:
+        data = validate(SignUp, {"organization": name, "name": admin_name or admin_email.split("@")[0],
+                                 "email": admin_email, "password": admin_password})
+        tenant, _admin, _ctx = tenants.create_tenant(
+            name=data.organization, admin_name=data.name, admin_email=data.email,
+            admin_password=data.password, timezone=timezone, currency=currency.upper(), channel="cli",
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    click.echo(f"Created tenant {tenant.name!r} with admin {data.email}")
+    click.echo(tenant.slug)
+
+
+@tenants_cli.command("list")
+def list_tenants():
+    """Every tenant: slug, name, users, schema."""
+    for tenant in tenants.list_tenants():
+        click.echo(f"{tenant.slug}\t{tenant.name}\t{tenant.schema_name}\t{tenant.created_at:%Y-%m-%d}")
+
+
+@users_cli.command("create")
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default=None, help="Defaults to the part of the email before @.")
+def create_user(slug, email, password, role, name):
+    """Add a user with a password to a tenant."""
+    try:
+        tenant = tenants.get_by_slug(slug)
+        data = validate(UserCreate, {"name": name or email.split("@")[0], "email": email, "role": role})
+        chosen = validate(PasswordSet, {"password": password}).password
+        with tenant_context(tenant.id, channel="cli") as ctx:
+            users.add_user(ctx, data=data, password=chosen)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Added {data.email} to {slug} as {role}")
+
+
+@click.command("permissions")
+def print_permissions():
+    """The permission table as Markdown."""
+    click.echo(markdown_table())
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(print_permissions)

@@ -1,0 +1,30 @@
+"""Domain errors raised by services. Each door maps them to its own output; no HTTP here."""
+
+
+class DomainError(Exception):
+    """Base class: a human-readable message a door can show as it is."""
+
+    def __init__(self, message: str = "", *, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    """The record does not exist in this tenant (another tenant's record is not found too)."""
+
+
+class Forbidden(DomainError):
+    """The user's role does not allow the action."""
+
+
+class Invalid(DomainError):
+    """The input is wrong; `fields` maps field names to messages."""
+
+
+class Conflict(DomainError):
+    """The action clashes with the current state (a duplicate, a stale version, the last admin)."""
+
+
+class NoTenantContext(RuntimeError):
+    """A programming error: tenant data was touched with no tenant in context."""

@@ -1,0 +1,88 @@
+"""Declarative base, column types and the mixins shared by all models."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Tenant-owned tables carry this placeholder schema. On PostgreSQL the session's
+# schema_translate_map turns it into the tenant's own schema; on SQLite into none.
+TENANT_SCHEMA = "tenant"
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: store times in UTC with tzinfo")
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Every model's base; constraint names are fixed so migrations stay stable."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class IdMixin:
+    """A UUID primary key: exports restore anywhere and ids reveal nothing."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+class TimestampMixin:
+    """created_at / updated_at in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class TenantOwned(IdMixin):
+    """A row that belongs to one tenant: lives in the tenant's schema and is guarded by tenancy.py.
+
+    Subclasses set `__table_args__ = tenant_table_args(...)` so the table lands in the
+    placeholder schema; composite indexes lead with tenant_id.
+    """
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
+
+
+def tenant_table_args(*constraints) -> tuple:
+    """__table_args__ for a tenant-owned table: its constraints plus the placeholder schema."""
+    return (*constraints, {"schema": TENANT_SCHEMA})
+
+
+def tenant_fk(table_column: str) -> str:
+    """A foreign key target inside the tenant's schema, e.g. tenant_fk("contacts.id")."""
+    return f"{TENANT_SCHEMA}.{table_column}"

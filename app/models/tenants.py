@@ -1,0 +1,28 @@
+"""Tenants: the organisations sharing one deployment (a shared table)."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+
+
+class Tenant(IdMixin, TimestampMixin, Base):
+    """One organisation; on PostgreSQL its data lives in the schema `schema_name`."""
+
+    __tablename__ = "tenants"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    schema_name: Mapped[str] = mapped_column(String(63), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    mfa_required_for_admins: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the admin MFA requirement was last switched on: the grace period counts from here.
+    mfa_required_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @staticmethod
+    def schema_for(tenant_id: uuid.UUID) -> str:
+        """The PostgreSQL schema name of a tenant."""
+        return f"tenant_{tenant_id.hex}"

@@ -1,0 +1,28 @@
+"""HTML blueprints: thin doors that parse, call a service and render."""
+from babel.numbers import get_currency_name
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from app.permissions import ROLE_LABELS, ROLES, can
+from app.services.auth import mfa_requirement
+from app.web import auth, errors, health, home, profile, session, settings
+
+
+def register_web(app: Flask) -> None:
+    session.init_app(app)
+    errors.init_app(app)
+    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(
+        can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
+        format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
+        currency_name=lambda code: get_currency_name(code, locale=get_locale()),
+    )
+
+    @app.context_processor
+    def mfa_banner():
+        """The admin MFA reminder, on every page of a signed-in admin who still needs it."""
+        if current_user.is_authenticated:
+            return {"mfa_banner": mfa_requirement(current_user)}
+        return {}

@@ -1,0 +1,70 @@
+"""Friendly error pages for the HTML doors, and the mapping of domain errors to them."""
+import math
+import time
+
+from flask import Flask, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import limiter
+from app.web.rendering import render
+
+_TITLES = {
+    400: lambda: _("That request did not make sense"),
+    403: lambda: _("You do not have access to this"),
+    404: lambda: _("We could not find that page"),
+    405: lambda: _("That action is not possible here"),
+    409: lambda: _("That could not be done"),
+    413: lambda: _("That file is too large"),
+    422: lambda: _("Please check what you entered"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong on our side"),
+}
+
+
+def error_page(status: int, message: str | None = None, **extra):
+    """The error page (or, for HTMX, just its message) with the given status."""
+    title = _TITLES.get(status, _TITLES[500])()
+    return render("errors/error.html", fragment="errors/_message.html", status=status,
+                  code=status, title=title, message=message, **extra)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return error_page(404, error.message)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        return error_page(403, error.message)
+
+    @app.errorhandler(Conflict)
+    def conflict(error):
+        return error_page(409, error.message)
+
+    @app.errorhandler(Invalid)
+    def invalid(error):  # views re-render their forms; this catches the rest
+        return error_page(422, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return error_page(400, _("Your session expired or the form was sent twice. Go back, reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        current = limiter.current_limit
+        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        response, status = error_page(429, _("For your security, wait %(seconds)d seconds before trying again.",
+                                             seconds=wait), retry_after=wait)
+        return response, status, {"Retry-After": str(wait)}
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unhandled error on %s", request.endpoint)
+        return error_page(500, _("The error was logged. Please try again in a moment."))

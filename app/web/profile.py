@@ -1,0 +1,101 @@
+"""Each user's own profile: name, password, two-factor authentication."""
+from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user
+
+from app.errors import Invalid
+from app.schemas.accounts import Code, PasswordChange, ProfileUpdate
+from app.services import auth, users
+from app.web.rendering import FORM_ERROR, form_errors, parse, render
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+ENROLLING = "mfa_enrolment_secret"
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every profile page needs a signed-in user."""
+
+
+def _page(status=200, **context):
+    me = users.current_user(g.ctx)
+    context.setdefault("errors", {})
+    return render("profile/index.html", me=me, mfa=auth.mfa_requirement(me), status=status, **context)
+
+
+@bp.get("")
+def index():
+    """The profile page."""
+    return _page()
+
+
+@bp.post("")
+def update():
+    """Change my name."""
+    data, errors = parse(ProfileUpdate, request.form)
+    if errors:
+        return _page(status=FORM_ERROR, errors=errors, form=request.form)
+    users.update_profile(g.ctx, data=data)
+    flash(_("Your name was saved."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    """Change my password (also where a temporary password must be replaced)."""
+    me = users.current_user(g.ctx)
+    if request.method == "GET":
+        return render("profile/password.html", me=me, errors={})
+    data, errors = parse(PasswordChange, request.form)
+    if not errors:
+        try:
+            users.change_password(g.ctx, data=data)
+        except Invalid as error:
+            errors = form_errors(error)
+    if errors:
+        return render("profile/password.html", me=me, errors=errors, status=FORM_ERROR)
+    login_user(me)  # the password change ended every session, this one included: sign in again
+    flash(_("Your password was changed. Other devices have been signed out."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.route("/mfa", methods=["GET", "POST"])
+def mfa_setup():
+    """Set up an authenticator app: scan the QR code, then confirm with a code."""
+    me = users.current_user(g.ctx)
+    if me.mfa_enabled:
+        return redirect(url_for("profile.index"))
+    secret = session.get(ENROLLING) or auth.new_mfa_secret()
+    session[ENROLLING] = secret
+    errors = {}
+    if request.method == "POST":
+        data, errors = parse(Code, request.form)
+        if not errors:
+            try:
+                codes = auth.enable_mfa(g.ctx, secret=secret, code=data.code)
+            except Invalid as error:
+                errors = form_errors(error)
+            else:
+                session.pop(ENROLLING, None)
+                return render("profile/recovery_codes.html", codes=codes)
+    return render("profile/mfa_setup.html", me=me, secret=secret, qr=auth.enrolment_qr(me, secret),
+                  mfa=auth.mfa_requirement(me), errors=errors, status=FORM_ERROR if errors else 200)
+
+
+@bp.post("/mfa/disable")
+def mfa_disable():
+    """Turn two-factor authentication off (needs the password)."""
+    try:
+        auth.disable_mfa(g.ctx, password=request.form.get("password", ""))
+    except Invalid as error:
+        return _page(status=FORM_ERROR, errors=form_errors(error))
+    flash(_("Two-factor authentication is off."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/mfa/recovery-codes")
+def recovery_codes():
+    """Replace my recovery codes with new ones, shown once."""
+    codes = auth.regenerate_recovery_codes(g.ctx)
+    return render("profile/recovery_codes.html", codes=codes)

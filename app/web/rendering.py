@@ -1,0 +1,27 @@
+"""Rendering helpers shared by the HTML doors."""
+from flask import render_template, request
+
+from app.errors import Invalid
+from app.schemas.base import validate
+
+
+def render(template: str, *, fragment: str | None = None, status: int = 200, **context):
+    """The whole page, or only `fragment` when HTMX asks (the page includes the same partial)."""
+    chosen = fragment if fragment and request.htmx else template
+    return render_template(chosen, **context), status
+
+
+def parse(schema, form):
+    """(data, None) when the form is valid, else (None, {field: message})."""
+    try:
+        return validate(schema, form), None
+    except Invalid as error:
+        return None, error.fields
+
+
+def form_errors(error: Invalid) -> dict:
+    """The field messages of a service's Invalid, with its general message under `__all__`."""
+    return error.fields or {"__all__": error.message}
+
+
+FORM_ERROR = 422  # htmx is configured to swap 422 responses so forms show their errors

@@ -1,0 +1,59 @@
+"""Per request: who is signed in, the tenant context, the transaction, and gates that must
+be passed first (a temporary password to replace, MFA an admin must set up)."""
+import uuid
+
+from flask import Flask, g, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import db, login_manager
+from app.models import User
+from app.services.auth import mfa_requirement
+from app.tenancy import open_context
+
+# Endpoints a user who must first change their password or set up MFA may still reach.
+_GATE_OPEN = {"static", "auth.logout", "health.healthz", "profile.password", "profile.mfa_setup"}
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, epoch = session_id.partition(".")
+    try:
+        user = db.session.get(User, uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+
+    @app.before_request
+    def open_tenant_context():
+        g.ctx = None
+        if current_user.is_authenticated:
+            g.ctx = open_context(db.session, current_user.tenant, channel="web",
+                                 user=current_user, request_id=g.get("request_id"))
+            return _gate(current_user)
+        return None
+
+    @app.after_request
+    def end_transaction(response):
+        # One transaction per request: kept when the request succeeded, dropped otherwise.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _gate(user: User):
+    if request.endpoint in _GATE_OPEN:
+        return None
+    if user.must_change_password:
+        return redirect(url_for("profile.password"))
+    if mfa_requirement(user).overdue:
+        return redirect(url_for("profile.mfa_setup"))
+    return None

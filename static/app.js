@@ -1,0 +1,20 @@
+// Roost's small front-end helpers. No inline scripts anywhere: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // Every HTMX request carries the CSRF token from the page's meta tag.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+  });
+
+  // Sign-up guesses the organisation's time zone and currency from the browser.
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone = document.querySelector('input[data-guess="timezone"]');
+    if (zone) {
+      try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || zone.value; } catch (e) { /* keep UTC */ }
+    }
+    var locale = document.querySelector('input[data-guess="locale"]');
+    if (locale && navigator.language) { locale.value = navigator.language; }
+  });
+})();

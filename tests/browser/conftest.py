@@ -1,0 +1,56 @@
+"""Browser fixtures: the app served on loopback, and Debian's headless Chromium through Playwright."""
+import shutil
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import CI, build_app
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_app(request, tmp_path):
+    """The app with CSRF on, as a browser meets it, served from a thread on 127.0.0.1."""
+    app = build_app(request, "sqlite", tmp_path, WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM):
+        message = f"{CHROMIUM} is missing (make test installs it)"
+        if CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield playwright, browser
+        browser.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(request, chromium):
+    """A fresh browser context per test, at a desktop and at a phone viewport (390×844, touch)."""
+    playwright, browser = chromium
+    options = {"locale": "en-GB", "timezone_id": "America/New_York"}
+    if request.param == "phone":
+        options.update(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                       device_scale_factor=3)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    context.close()

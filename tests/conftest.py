@@ -1,0 +1,196 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, Redis, and factories for tenants and users.
+
+With CI=true a missing PostgreSQL or Redis fails the run; elsewhere those tests skip.
+"""
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+
+from app import create_app  # noqa: E402  (after SECRET_KEY: the factory would write one to instance/)
+from app.extensions import db  # noqa: E402
+from app.schemas.accounts import UserCreate  # noqa: E402
+from app.services import tenants, users  # noqa: E402
+from app.tenancy import tenant_context  # noqa: E402
+
+CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PASSWORD = "correct horse battery"
+
+
+def unavailable(what: str, error: Exception):
+    """Skip a test whose service is down, or fail it when CI requires every service."""
+    message = f"{what} is not reachable ({error.__class__.__name__}: {error})"
+    if CI:
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def app_config(database_url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "BCRYPT_ROUNDS": 4,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    app = create_app(app_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of its own for this run, on the PostgreSQL of TEST_DATABASE_URL, migrated to head."""
+    server = make_url(PG_URL)
+    try:
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        connection = admin.connect()
+    except OperationalError as error:
+        unavailable("PostgreSQL", error)
+    name = f"roost_test_{os.getpid()}"
+    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url
+    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+    admin.dispose()
+
+
+def _empty_postgres(app) -> None:
+    with app.app_context():
+        with db.engine.begin() as connection:
+            schemas = connection.scalars(text(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'")).all()
+            for schema in schemas:
+                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            connection.exec_driver_sql("TRUNCATE tenants, users CASCADE")
+        db.engine.dispose()
+
+
+def build_app(request, backend: str, tmp_path, **extra):
+    """An app on a fresh database of the given backend; PostgreSQL is emptied afterwards."""
+    if backend == "sqlite":
+        path = tmp_path / "roost.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    app = create_app(app_config(url, **extra))
+    if backend == "postgresql":
+        request.addfinalizer(lambda: _empty_postgres(app))
+    else:
+        request.addfinalizer(lambda: _dispose(app))
+    return app
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app(request, tmp_path):
+    """The app, once on SQLite and once on PostgreSQL."""
+    return build_app(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database for this test, emptied before and after."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_URL)
+    try:
+        connection.flushdb()
+    except RedisError as error:
+        unavailable("Redis", error)
+    yield REDIS_URL
+    connection.flushdb()
+
+
+@dataclass
+class TenantMade:
+    """What a test needs to act as a tenant: its id, slug, and users by role."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    users: dict[str, "UserMade"] = field(default_factory=dict)
+
+    @property
+    def admin(self) -> "UserMade":
+        return self.users["admin"]
+
+
+@dataclass
+class UserMade:
+    id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def make_tenant(app):
+    """make_tenant("Acme", roles=("rep",)) -> TenantMade with an admin and one user per extra role."""
+
+    def make(name: str = "Acme", *, roles=(), prefix: str | None = None) -> TenantMade:
+        prefix = prefix or f"{name.lower().replace(' ', '')}-{uuid.uuid4().hex[:6]}"
+        with app.app_context():
+            admin_email = f"admin@{prefix}.example"
+            tenant, admin, _ = tenants.create_tenant(
+                name=name, admin_name=f"{name} Admin", admin_email=admin_email, admin_password=PASSWORD)
+            db.session.commit()
+            made = TenantMade(tenant.id, tenant.slug, tenant.name)
+            made.users["admin"] = UserMade(admin.id, admin_email, admin.name, "admin")
+            db.session.remove()
+            for role in roles:
+                email = f"{role}@{prefix}.example"
+                with tenant_context(made.id, channel="cli") as ctx:
+                    data = UserCreate(name=f"{name} {role.title()}", email=email, role=role)
+                    user = users.add_user(ctx, data=data, password=PASSWORD).user
+                    made.users[role] = UserMade(user.id, email, user.name, role)
+        return made
+
+    return make
+
+
+def login(client, user: UserMade):
+    """Sign `user` in with the test client (no second factor)."""
+    response = client.post("/login", data={"email": user.email, "password": user.password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

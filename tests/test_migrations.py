@@ -1,0 +1,20 @@
+"""The migrations and the models describe the same tables."""
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData
+
+from app.extensions import db
+from app.models.base import Base
+
+
+def test_sqlite_migrations_match_the_models(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return  # PostgreSQL is compared schema by schema in test_schemas_postgres.py
+    flat = MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(flat, schema=None)  # SQLite keeps tenant tables beside shared ones
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = [d for d in compare_metadata(context, flat)
+                       if not (d[0] == "remove_table" and d[1].name.startswith("alembic_version"))]
+    assert differences == []

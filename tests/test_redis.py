@@ -1,0 +1,90 @@
+"""Redis: login limits shared by every web process, and jobs run by a real RQ worker."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+
+import jobs
+from app import create_app
+from app.extensions import db
+from app.models import AuditEvent, Tenant
+from app.services import audit, tenants
+from app.tenancy import tenant_context
+from tests.conftest import PASSWORD, app_config, build_app
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app(request, tmp_path, redis_url):
+    """PostgreSQL and Redis, as in production; limits counted in Redis (derived from REDIS_URL)."""
+    return build_app(request, "postgresql", tmp_path, REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=None)
+
+
+def test_healthz_sees_redis(client):
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_login_limits_are_counted_in_redis_across_processes(app, make_tenant, redis_url):
+    acme = make_tenant("Acme")
+    second_process = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url,
+                                            RATELIMIT_STORAGE_URI=None))
+    clients = [app.test_client(), second_process.test_client()]
+    for attempt in range(5):
+        response = clients[attempt % 2].post("/login", data={"email": acme.admin.email, "password": "bad guess"})
+        assert response.status_code == 422
+    assert clients[1].post("/login", data={"email": acme.admin.email, "password": "bad guess"}).status_code == 429
+    assert Redis.from_url(redis_url).keys("*login-account*")
+
+
+def record_job_ran(ctx, *, note: str) -> None:
+    """A job for the test: leaves an audit event in its tenant."""
+    audit.record(ctx, "job.ran", db.session.get(Tenant, ctx.tenant_id), {"note": (None, note)})
+
+
+def run_worker(app, redis_url):
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": redis_url}
+    rq = Path(sys.executable).parent / "rq"
+    done = subprocess.run([str(rq), "worker", "--burst", "--url", redis_url, "--path", str(ROOT), jobs.QUEUE],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_jobs_run_on_a_real_worker_inside_their_tenant_after_commit(app, make_tenant, redis_url):
+    a, b = make_tenant("Alpha"), make_tenant("Bravo")
+    queue = jobs.queue(redis_url)
+    with app.app_context(), tenant_context(a.id, channel="cli", user_id=a.admin.id) as ctx:
+        jobs.enqueue(ctx, record_job_ran, note="from alpha")
+        assert queue.count == 0  # not before the transaction commits
+    assert queue.count == 1
+    with pytest.raises(RuntimeError), app.app_context(), tenant_context(b.id, channel="cli") as ctx:
+        jobs.enqueue(ctx, record_job_ran, note="rolled back")
+        raise RuntimeError("the request failed")
+    assert queue.count == 1  # a rolled-back transaction queues nothing
+
+    run_worker(app, redis_url)
+
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        ran = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "job.ran")).one()
+        assert (ran.channel, ran.actor_id, ran.changes) == ("job", a.admin.id, {"note": [None, "from alpha"]})
+    with app.app_context(), tenant_context(b.id, channel="cli"):
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "job.ran")).all() == []
+
+
+def test_without_redis_jobs_run_inline(request, tmp_path):
+    inline = build_app(request, "sqlite", tmp_path)
+    with inline.app_context():
+        tenant, _admin, _ctx = tenants.create_tenant(
+            name="Inline", admin_name="In", admin_email="in@inline.example", admin_password=PASSWORD)
+        db.session.commit()
+        tenant_id = tenant.id
+        db.session.remove()
+    with inline.app_context(), tenant_context(tenant_id, channel="cli") as ctx:
+        jobs.enqueue(ctx, record_job_ran, note="inline")
+    with inline.app_context(), tenant_context(tenant_id, channel="cli"):
+        assert db.session.scalars(select(AuditEvent.channel).where(AuditEvent.action == "job.ran")).one() == "job"

@@ -1,0 +1,101 @@
+"""The query guard: tenant criteria on every statement, refusal with no tenant in context."""
+import pytest
+from sqlalchemy import delete, func, insert, select, union_all, update
+
+from app.errors import NoTenantContext
+from app.extensions import db
+from app.models import AuditEvent, Tenant
+from app.services import audit
+from app.tenancy import TenantContext, bind_session, tenant_context
+
+
+@pytest.fixture
+def two_tenants(app, make_tenant):
+    """Tenants A and B, each with one marker audit event of its own."""
+    a, b = make_tenant("Alpha"), make_tenant("Bravo")
+    for made, marker in ((a, "marker.alpha"), (b, "marker.bravo")):
+        with app.app_context(), tenant_context(made.id, channel="cli") as ctx:
+            audit.record(ctx, marker, db.session.get(Tenant, made.id))
+    return a, b
+
+
+def actions(stmt):
+    return sorted(db.session.scalars(stmt))
+
+
+def test_query_without_tenant_raises(app, two_tenants):
+    with app.app_context():
+        with pytest.raises(NoTenantContext):
+            db.session.scalars(select(AuditEvent)).all()
+        with pytest.raises(NoTenantContext):
+            db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_insert_without_tenant_raises(app, two_tenants):
+    with app.app_context():
+        db.session.add(AuditEvent(channel="web", action="x", entity_type="y"))
+        with pytest.raises(NoTenantContext):
+            db.session.flush()
+
+
+def test_every_statement_shape_sees_only_the_current_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        mine = actions(select(AuditEvent.action))
+        assert "marker.alpha" in mine and "marker.bravo" not in mine
+        assert all(e.tenant_id == a.id for e in db.session.scalars(select(AuditEvent)))
+        count = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        assert count == len(mine)
+        subquery = select(AuditEvent.id).where(AuditEvent.action.like("marker.%")).subquery()
+        assert db.session.scalar(select(func.count()).select_from(subquery)) == 1
+        in_subquery = select(AuditEvent.action).where(
+            AuditEvent.id.in_(select(AuditEvent.id).where(AuditEvent.action == "marker.bravo")))
+        assert actions(in_subquery) == []
+        both = union_all(select(AuditEvent.action).where(AuditEvent.action == "marker.alpha"),
+                         select(AuditEvent.action).where(AuditEvent.action == "marker.bravo"))
+        assert sorted(db.session.scalars(select(both.subquery().c.action))) == ["marker.alpha"]
+
+
+def test_bulk_update_and_delete_touch_only_the_current_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        db.session.execute(update(AuditEvent).where(AuditEvent.action.like("marker.%")).values(channel="job"))
+        db.session.execute(delete(AuditEvent).where(AuditEvent.action == "marker.bravo"))
+    with app.app_context(), tenant_context(b.id, channel="cli"):
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "marker.bravo")).one()
+        assert event.channel == "cli"
+
+
+def test_core_statement_on_a_tenant_table_is_refused(app, two_tenants):
+    a, _ = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        with pytest.raises(NoTenantContext):
+            db.session.execute(select(AuditEvent.__table__))
+        with pytest.raises(NoTenantContext):
+            db.session.execute(insert(AuditEvent.__table__).values(channel="x", action="x", entity_type="x"))
+
+
+def test_writing_another_tenants_row_is_refused(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        db.session.add(AuditEvent(tenant_id=b.id, channel="web", action="forged", entity_type="x"))
+        with pytest.raises(NoTenantContext):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_session_serves_one_tenant(app, two_tenants):
+    a, b = two_tenants
+    with app.app_context():
+        bind_session(db.session, db.session.get(Tenant, a.id))
+        with pytest.raises(NoTenantContext):
+            bind_session(db.session, db.session.get(Tenant, b.id))
+
+
+def test_new_rows_get_the_current_tenant(app, two_tenants):
+    a, _ = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli") as ctx:
+        event = audit.record(ctx, "stamped", db.session.get(Tenant, a.id))
+        db.session.flush()
+        assert event.tenant_id == a.id
+        assert isinstance(ctx, TenantContext) and ctx.channel == "cli"
