@@ -194,3 +194,23 @@ def login(client, user: UserMade):
     response = client.post("/login", data={"email": user.email, "password": user.password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+SERVICE_MARKERS = {"postgres": "PostgreSQL", "redis": "Redis", "browser": "Browser (Chromium)"}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests of each real service ran, so a CI log shows they were not skipped."""
+    counts = {marker: {"passed": 0, "failed": 0, "skipped": 0} for marker in SERVICE_MARKERS}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when != "call" and outcome not in ("skipped", "error"):
+                continue
+            for marker in SERVICE_MARKERS:
+                if marker in getattr(report, "keywords", {}):
+                    counts[marker]["failed" if outcome == "error" else outcome] += 1
+    terminalreporter.section("real services")
+    for marker, label in SERVICE_MARKERS.items():
+        tally = counts[marker]
+        terminalreporter.write_line(
+            f"{label} tests: {tally['passed']} passed, {tally['failed']} failed, {tally['skipped']} skipped")
