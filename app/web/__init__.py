@@ -1,5 +1,4 @@
 """HTML blueprints: thin doors that parse, call a service and render."""
-from babel.numbers import get_currency_name
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -17,7 +16,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
-        currency_name=lambda code: get_currency_name(code, locale=get_locale()),
     )
 
     @app.context_processor

@@ -4,12 +4,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, g, redirect, request, url_for
+from babel.numbers import get_currency_name
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.permissions import can, require
+from app.permissions import ROLE_LABELS, ROLES, can, require
 from app.schemas.accounts import RoleChange, TenantSettings, UserCreate
 from app.services import audit, tenants, users
 from app.tenancy import CHANNELS
@@ -51,14 +53,17 @@ def organization():
                 flash(_("Settings saved."), "success")
                 return redirect(url_for("settings.organization"))
     return render("settings/organization.html", tenant=tenant, form=form, errors=errors,
-                  timezones=tenants.timezones(), currencies=tenants.currencies(),
+                  timezones=[(zone, zone) for zone in tenants.timezones()],
+                  currency_options=[(code, f"{code} — {get_currency_name(code, locale=get_locale())}")
+                                    for code in tenants.currencies()],
                   status=FORM_ERROR if errors else 200)
 
 
 def _users_page(status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("form", {})
-    return render("settings/users.html", users=users.list_users(g.ctx), status=status, **context)
+    return render("settings/users.html", users=users.list_users(g.ctx), status=status,
+                  role_options=[(role, ROLE_LABELS[role]) for role in ROLES], **context)
 
 
 @bp.get("/users")
