@@ -4,7 +4,6 @@ from pathlib import Path
 
 from flask import Flask
 from htmx_flask import Htmx
-
 from sqlalchemy import event
 
 from app import config, request_log, security

@@ -15,6 +15,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 from sqlalchemy import MetaData, text
+from sqlalchemy.schema import BLANK_SCHEMA
 
 from app.models.base import TENANT_SCHEMA, UTCDateTime
 from app.tenant_schemas import TENANT_VERSION_TABLE
@@ -33,7 +34,7 @@ def _scope_metadata(scope: str) -> MetaData:
     copy = MetaData(naming_convention=source.naming_convention)
     for table in source.sorted_tables:
         if (table.schema == TENANT_SCHEMA) == (scope == TENANT):
-            table.to_metadata(copy, schema=None)
+            table.to_metadata(copy, schema=None, referred_schema_fn=lambda *_: BLANK_SCHEMA)
     return copy
 
 

@@ -28,7 +28,7 @@ def test_signup_creates_tenant_and_admin_and_lands_inside(app, client):
         user = db.session.scalars(select(User).where(User.email == "hana@henhouse.example")).one()
         assert user.role == "admin" and user.password_hash != PASSWORD
         tenant = db.session.get(Tenant, user.tenant_id)
-        assert (tenant.timezone, tenant.currency, tenant.slug) == ("Europe/Berlin", "EUR", "hen-house")
+        assert (tenant.timezone, tenant.currency, tenant.country, tenant.slug) == ("Europe/Berlin", "EUR", "DE", "hen-house")
     with app.app_context(), tenant_context(user.tenant_id, channel="cli"):
         assert {"tenant.created", "user.created"} <= set(db.session.scalars(select(AuditEvent.action)))
 

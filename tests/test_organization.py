@@ -8,7 +8,8 @@ from tests.conftest import login
 
 
 def settings(**overrides):
-    return {"name": "Acme Farm", "timezone": "Asia/Tokyo", "currency": "JPY", "mfa_required_for_admins": "true",
+    return {"name": "Acme Farm", "timezone": "Asia/Tokyo", "currency": "JPY", "country": "JP",
+            "mfa_required_for_admins": "true",
             **overrides}
 
 
@@ -18,7 +19,7 @@ def test_admin_changes_time_zone_and_currency(app, client, make_tenant):
     assert client.post("/settings/organization", data=settings()).status_code == 302
     with app.app_context():
         tenant = db.session.get(Tenant, acme.id)
-        assert (tenant.name, tenant.timezone, tenant.currency) == ("Acme Farm", "Asia/Tokyo", "JPY")
+        assert (tenant.name, tenant.timezone, tenant.currency, tenant.country) == ("Acme Farm", "Asia/Tokyo", "JPY", "JP")
     home = client.get("/").get_data(as_text=True)
     assert "Asia/Tokyo" in home and "JPY" in home
     audit = client.get("/settings/audit").get_data(as_text=True)

@@ -1,7 +1,18 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from app.models.activities import Activity
+from app.models.attachments import Attachment
 from app.models.audit import AuditEvent
 from app.models.base import Base, TenantOwned
+from app.models.contacts import Organization, Person
+from app.models.custom_fields import CustomField
+from app.models.deals import Deal, Pipeline, Stage
+from app.models.leads import Lead
+from app.models.records import Record, Trashable
 from app.models.tenants import Tenant
+from app.models.trash import TrashEntry
 from app.models.users import User
 
-__all__ = ["AuditEvent", "Base", "Tenant", "TenantOwned", "User"]
+__all__ = [
+    "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
+    "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+]

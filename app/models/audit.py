@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, JSONType, TenantOwned, UTCDateTime, tenant_table_args, utcnow
+from app.models.base import Base, TenantOwned, UTCDateTime, json_type, tenant_table_args, utcnow
 
 
 class AuditEvent(TenantOwned, Base):
@@ -23,4 +23,4 @@ class AuditEvent(TenantOwned, Base):
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
-    changes: Mapped[dict] = mapped_column(JSONType, default=dict)
+    changes: Mapped[dict] = mapped_column(json_type(), default=dict)

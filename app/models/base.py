@@ -10,7 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 # schema_translate_map turns it into the tenant's own schema; on SQLite into none.
 TENANT_SCHEMA = "tenant"
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+def json_type():
+    """JSON, as JSONB on PostgreSQL. A new instance each time: Mutable* wrappers bind to the instance."""
+    return JSON().with_variant(JSONB(), "postgresql")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -18,6 +18,8 @@ class Tenant(IdMixin, TimestampMixin, Base):
     schema_name: Mapped[str] = mapped_column(String(63), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    # ISO 3166 country: how phone numbers typed without a country code are read.
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     mfa_required_for_admins: Mapped[bool] = mapped_column(Boolean, default=True)
     # When the admin MFA requirement was last switched on: the grace period counts from here.
     mfa_required_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -70,4 +70,5 @@ class TenantSettings(InputSchema):
     name: Name
     timezone: Required
     currency: Annotated[Required, Field(min_length=3, max_length=3)]
+    country: str = ""
     mfa_required_for_admins: bool = False

@@ -16,7 +16,7 @@ from app.models import Tenant, User
 from app.models.base import utcnow
 from app.permissions import require
 from app.schemas.accounts import SignUp, TenantSettings
-from app.services import audit, users
+from app.services import audit, pipelines, users
 from app.services.passwords import hash_password
 from app.tenancy import TenantContext, bind_session
 from app.tenant_schemas import create_schema
@@ -29,18 +29,30 @@ def timezones() -> list[str]:
 
 
 @cache
+def countries() -> dict[str, str]:
+    """ISO 3166 country codes and their English names, by name."""
+    names = Locale("en").territories
+    return dict(sorted(((code, name) for code, name in names.items() if code.isalpha() and len(code) == 2),
+                       key=lambda pair: pair[1]))
+
+
+@cache
 def currencies() -> list[str]:
     """ISO 4217 codes Babel knows, sorted."""
     return sorted(list_currencies())
 
 
-def guess_currency(locale: str) -> str:
-    """The main currency of the browser locale's country (en-GB -> GBP), USD when unknown."""
+def guess_country(locale: str) -> str | None:
+    """The country of a browser locale (en-GB -> GB), if it names one."""
     try:
-        territory = Locale.parse(locale.replace("-", "_")).territory
+        return Locale.parse(locale.replace("-", "_")).territory
     except (ValueError, UnknownLocaleError):
-        territory = None
-    found = get_territory_currencies(territory) if territory else []
+        return None
+
+
+def guess_currency(country: str | None) -> str:
+    """The main currency of a country (GB -> GBP), USD when unknown."""
+    found = get_territory_currencies(country) if country else []
     return found[0] if found else "USD"
 
 
@@ -56,7 +68,7 @@ def _slug_for(name: str) -> str:
 
 def create_tenant(
     *, name: str, admin_name: str, admin_email: str, admin_password: str,
-    timezone: str = "UTC", currency: str = "USD", channel: str = "web",
+    timezone: str = "UTC", currency: str = "USD", country: str | None = None, channel: str = "web",
 ) -> tuple[Tenant, User, TenantContext]:
     """Create a tenant with its schema and first admin; binds the session to the new tenant."""
     if timezone not in timezones():
@@ -66,7 +78,8 @@ def create_tenant(
     tenant_id = uuid.uuid4()
     tenant = Tenant(
         id=tenant_id, name=name, slug=_slug_for(name), schema_name=Tenant.schema_for(tenant_id),
-        timezone=timezone, currency=currency, mfa_required_for_admins=True, mfa_required_since=now,
+        timezone=timezone, currency=currency, country=country, mfa_required_for_admins=True,
+        mfa_required_since=now,
     )
     db.session.add(tenant)
     db.session.flush()
@@ -81,14 +94,16 @@ def create_tenant(
     ctx = TenantContext(tenant_id=tenant.id, channel=channel, user_id=admin.id, role="admin")
     audit.record(ctx, "tenant.created", tenant, {"name": (None, name)})
     audit.record(ctx, "user.created", admin, {"email": (None, admin_email), "role": (None, "admin")})
+    pipelines.create_default_pipeline(ctx)
     return tenant, admin, ctx
 
 
 def sign_up(*, data: SignUp) -> User:
     """A new organisation signs itself up: tenant, schema and first admin in one transaction."""
+    country = guess_country(data.locale)
     _, admin, _ = create_tenant(
         name=data.organization, admin_name=data.name, admin_email=data.email,
-        admin_password=data.password, timezone=data.timezone, currency=guess_currency(data.locale),
+        admin_password=data.password, timezone=data.timezone, currency=guess_currency(country), country=country,
     )
     return admin
 
@@ -119,12 +134,15 @@ def update_settings(ctx, *, data: TenantSettings) -> Tenant:
         errors["timezone"] = _("Choose a time zone from the list.")
     if data.currency.upper() not in currencies():
         errors["currency"] = _("Choose a currency from the list.")
+    if data.country and data.country.upper() not in countries():
+        errors["country"] = _("Choose a country from the list.")
     if errors:
         raise Invalid(_("Please correct the marked fields."), fields=errors)
     tenant = db.session.get(Tenant, ctx.tenant_id, with_for_update=True)
     was_required = tenant.mfa_required_for_admins
     changes = audit.diff(tenant, {
         "name": data.name, "timezone": data.timezone, "currency": data.currency.upper(),
+        "country": data.country.upper() or None,
         "mfa_required_for_admins": data.mfa_required_for_admins,
     })
     if data.mfa_required_for_admins and not was_required:

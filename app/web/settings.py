@@ -3,8 +3,8 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, g, redirect, request, url_for
 from babel.numbers import get_currency_name
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -56,6 +56,7 @@ def organization():
                   timezones=[(zone, zone) for zone in tenants.timezones()],
                   currency_options=[(code, f"{code} — {get_currency_name(code, locale=get_locale())}")
                                     for code in tenants.currencies()],
+                  country_options=[("", _("Not set"))] + list(tenants.countries().items()),
                   status=FORM_ERROR if errors else 200)
 
 

@@ -1,0 +1,68 @@
+"""People and organisations."""
+import uuid
+
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func
+from sqlalchemy.ext.mutable import MutableList
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, json_type, tenant_fk, tenant_table_args
+from app.models.records import Record
+
+
+class Organization(Record, Base):
+    """A company or other organisation; people belong to at most one."""
+
+    __tablename__ = "organizations"
+    __audit_name__ = "organization"
+    __table_args__ = tenant_table_args(
+        Index("ix_organizations_tenant_name", "tenant_id", func.lower("name")),
+        Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
+        Index("ix_organizations_tenant_domain", "tenant_id", "domain"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    domain: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)  # as typed
+    phone_e164: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    industry: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    people: Mapped[list["Person"]] = relationship(back_populates="organization", lazy="raise")
+
+
+class Person(Record, Base):
+    """A contact person."""
+
+    __tablename__ = "people"
+    __audit_name__ = "person"
+    __table_args__ = tenant_table_args(
+        Index("ix_people_tenant_last_first", "tenant_id", func.lower("last_name"), func.lower("first_name"), "id"),
+        Index("ix_people_tenant_updated", "tenant_id", "updated_at", "id"),
+        Index("ix_people_tenant_created", "tenant_id", "created_at", "id"),
+        Index("ix_people_tenant_email", "tenant_id", "email"),
+        Index("ix_people_tenant_phone", "tenant_id", "phone_e164"),
+        Index("ix_people_tenant_organization", "tenant_id", "organization_id"),
+        Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
+    )
+
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)  # the main one, lower-cased
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)  # the main one, as typed
+    phone_e164: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    other_emails: Mapped[list] = mapped_column(MutableList.as_mutable(json_type()), default=list)
+    other_phones: Mapped[list] = mapped_column(MutableList.as_mutable(json_type()), default=list)
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)  # job title
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(tenant_fk("organizations.id"), ondelete="SET NULL"), nullable=True)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people", lazy="raise")
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
