@@ -149,6 +149,7 @@ class TenantMade:
     slug: str
     name: str
     users: dict[str, "UserMade"] = field(default_factory=dict)
+    records: dict[str, uuid.UUID] = field(default_factory=dict)  # marker records tests create, by kind
 
     @property
     def admin(self) -> "UserMade":

@@ -11,7 +11,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Tenant
-from app.services import audit
+from app.schemas.custom_fields import FieldDefinition
+from app.services import audit, custom_fields
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
 
@@ -20,6 +21,7 @@ MARKER_A, MARKER_B = "MARKER-ALPHA-7f3a", "MARKER-BRAVO-9c1e"
 # Route parameter -> the record of a tenant that fills it.
 ID_PARAMS = {
     "user_id": lambda made: made.users["rep"].id,
+    "field_id": lambda made: made.records["field"],
 }
 # Routes not swept, and why.
 NOT_SWEPT = {
@@ -36,6 +38,8 @@ def tenants(app, make_tenant):
         tenant = make_tenant(f"Org {marker}", roles=("rep",), prefix=marker.lower())
         with app.app_context(), tenant_context(tenant.id, channel="cli") as ctx:
             audit.record(ctx, f"marker.{marker}", db.session.get(Tenant, tenant.id), {"note": (None, marker)})
+            tenant.records["field"] = custom_fields.create_field(ctx, data=FieldDefinition(
+                entity="person", label=f"Field {marker}", type="text")).id
         made[key] = tenant
     return made["a"], made["b"]
 

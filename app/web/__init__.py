@@ -1,18 +1,21 @@
 """HTML blueprints: thin doors that parse, call a service and render."""
+from datetime import date
+
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, ROLES, can
 from app.services.auth import mfa_requirement
-from app.web import auth, errors, health, home, profile, session, settings
+from app.web import auth, custom_fields, errors, health, home, profile, session, settings
 
 
 def register_web(app: Flask) -> None:
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp):
+    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp):
         app.register_blueprint(blueprint)
+    app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
