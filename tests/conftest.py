@@ -102,7 +102,7 @@ def build_app(request, backend: str, tmp_path, **extra):
         url = f"sqlite:///{path}"
     else:
         url = request.getfixturevalue("postgres_url")
-    app = create_app(app_config(url, **extra))
+    app = create_app(app_config(url, FILE_STORAGE_PATH=str(tmp_path / "files"), **extra))
     if backend == "postgresql":
         request.addfinalizer(lambda: _empty_postgres(app))
     else:

@@ -63,10 +63,19 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return fields
 
 
+CUSTOM_PREFIX = "custom."  # form inputs of custom fields are named custom.<key>
+
+
 def validate(schema: type[BaseModel], data) -> BaseModel:
-    """Validate `data` (a dict or a form's MultiDict) or raise Invalid with per-field messages."""
+    """Validate `data` (a dict or a form's MultiDict) or raise Invalid with per-field messages.
+
+    A form's `custom.<key>` inputs go into the schema's `custom` dict when it has one.
+    """
     if hasattr(data, "to_dict"):
         data = data.to_dict()
+    custom = {name: value for name, value in data.items() if str(name).startswith(CUSTOM_PREFIX)}
+    if custom and "custom" in schema.model_fields:
+        data = {name: value for name, value in data.items() if name not in custom} | {"custom": custom}
     try:
         return schema.model_validate(data)
     except ValidationError as error:

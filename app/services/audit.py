@@ -5,11 +5,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
 from app.permissions import require
+from app.services import keyset
 
 PAGE_SIZE = 50
 
@@ -77,7 +78,7 @@ def list_events(ctx, *, filters: AuditFilter, tz, before: tuple | None = None, l
     `before` is the (created_at, id) of the last event shown; dates are days in `tz`.
     """
     require(ctx, "audit:read")
-    stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    stmt = select(AuditEvent)
     if filters.action:
         stmt = stmt.where(AuditEvent.action.startswith(filters.action))
     if filters.actor_id:
@@ -90,11 +91,9 @@ def list_events(ctx, *, filters: AuditFilter, tz, before: tuple | None = None, l
         stmt = stmt.where(AuditEvent.created_at >= _start_of_day(filters.since, tz))
     if filters.until:
         stmt = stmt.where(AuditEvent.created_at < _start_of_day(filters.until + timedelta(days=1), tz))
-    if before:
-        stmt = stmt.where(tuple_(AuditEvent.created_at, AuditEvent.id) < tuple_(*before))
-    events = db.session.scalars(stmt.limit(limit + 1)).all()
-    cursor = (events[limit - 1].created_at, events[limit - 1].id) if len(events) > limit else None
-    return events[:limit], cursor
+    stmt = keyset.ordered_after(stmt, AuditEvent.created_at, AuditEvent.id, before or None, descending=True)
+    events, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)
+    return events, (last.created_at, last.id) if last else None
 
 
 def _start_of_day(day: date, tz) -> datetime:

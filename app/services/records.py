@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.models import Record, TrashEntry, Trashable
+from app.models import Record, Trashable, TrashEntry
 from app.models.base import utcnow
 from app.services import audit
 

@@ -2,7 +2,7 @@
 from flask import render_template, request
 
 from app.errors import Invalid
-from app.schemas.base import validate
+from app.schemas.base import CUSTOM_PREFIX, validate
 
 
 def render(template: str, *, fragment: str | None = None, status: int = 200, **context):
@@ -25,3 +25,11 @@ def form_errors(error: Invalid) -> dict:
 
 
 FORM_ERROR = 422  # htmx is configured to swap 422 responses so forms show their errors
+
+
+def section_form(form, names) -> dict:
+    """The inputs of one section of a record's form; "custom" stands for every custom.<key> input."""
+    picked = {name: form.get(name, "") for name in names if name != "custom"}
+    if "custom" in names:
+        picked.update({name: value for name, value in form.items() if name.startswith(CUSTOM_PREFIX)})
+    return picked

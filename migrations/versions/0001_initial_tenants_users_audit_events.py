@@ -1,7 +1,7 @@
 """initial: tenants, users, audit events
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22
 """
 import sqlalchemy as sa

@@ -39,12 +39,10 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def page(request, chromium):
-    """A fresh browser context per test, at a desktop and at a phone viewport (390×844, touch)."""
+def _open_page(chromium, form_factor: str):
     playwright, browser = chromium
     options = {"locale": "en-GB", "timezone_id": "America/New_York"}
-    if request.param == "phone":
+    if form_factor == "phone":
         options.update(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
                        device_scale_factor=3)
     context = browser.new_context(**options)
@@ -52,5 +50,20 @@ def page(request, chromium):
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(request, chromium):
+    """A fresh browser context per test, at a desktop and at a phone viewport (390×844, touch)."""
+    context, page = _open_page(chromium, request.param)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(chromium):
+    """A desktop browser only, for mouse gestures such as drag and drop (phones use other controls)."""
+    context, page = _open_page(chromium, "desktop")
     yield page
     context.close()
