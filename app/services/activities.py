@@ -1,0 +1,338 @@
+"""Activities on one timeline per customer, and the tasks each user must do."""
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, tuple_
+
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
+from app.models.base import utcnow
+from app.permissions import can, require
+from app.schemas.activities import ActivityCreate, ActivityUpdate
+from app.services import audit, users
+from app.services.records import get_record, trash
+
+PAGE_SIZE = 50
+SUBJECTS = {"person": Person, "organization": Organization, "lead": Lead, "deal": Deal}
+READ_PERMISSION = {"person": "contact:read", "organization": "contact:read", "lead": "lead:read", "deal": "deal:read"}
+LINKS = ("person_id", "organization_id", "lead_id", "deal_id")
+
+
+# --- the timeline -----------------------------------------------------------------------------------
+
+@dataclass
+class Timeline:
+    """A page of a record's timeline, newest first, with what showing it needs."""
+
+    subject_type: str
+    subject_id: uuid.UUID
+    subject_label: str
+    items: list[Activity]
+    next_cursor: str | None  # pass as `before` for the next (older) page
+    names: dict[uuid.UUID, str]  # user id -> name, for who logged it and who must do it
+    labels: dict[tuple[str, uuid.UUID], str]  # ("deal", id) -> name of the record an item hangs on
+    assignees: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # active users, for the composer
+
+    def link_of(self, item: Activity) -> tuple[str, uuid.UUID, str] | None:
+        """The record an item hangs on when it is not the timeline's own subject (a person's deal, say)."""
+        for kind in ("deal", "person", "lead", "organization"):
+            linked = getattr(item, f"{kind}_id")
+            if linked is not None and (kind, linked) != (self.subject_type, self.subject_id):
+                label = self.labels.get((kind, linked))
+                if label is not None:
+                    return kind, linked, label
+        return None
+
+
+def encode_cursor(item: Activity) -> str:
+    return f"{item.occurred_at.astimezone(timezone.utc).isoformat()}|{item.id}"
+
+
+def decode_cursor(raw) -> tuple[datetime, uuid.UUID] | None:
+    """(occurred_at, id) from a cursor string; None for a missing or garbled one (the first page)."""
+    if not raw:
+        return None
+    if isinstance(raw, tuple):
+        return raw
+    stamp, _sep, item_id = str(raw).partition("|")
+    try:
+        moment = datetime.fromisoformat(stamp)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)), uuid.UUID(item_id)
+    except ValueError:
+        return None
+
+
+def timeline(ctx, *, person_id=None, organization_id=None, lead_id=None, deal_id=None,
+             before=None, limit: int = PAGE_SIZE) -> Timeline:
+    """A page of what happened with one record, newest first.
+
+    A person's timeline includes their deals' activities; an organisation's its people's and its deals'.
+    """
+    given = [(kind, value) for kind, value in (("person", person_id), ("organization", organization_id),
+                                               ("lead", lead_id), ("deal", deal_id)) if value is not None]
+    if len(given) != 1:
+        raise ValueError("timeline() takes exactly one of person_id, organization_id, lead_id, deal_id")
+    subject_type, subject_id = given[0]
+    require(ctx, READ_PERMISSION[subject_type])
+    subject = get_record(ctx, SUBJECTS[subject_type], subject_id)
+    scope = _scope(ctx, subject_type, subject.id)
+
+    stmt = select(Activity).where(scope).order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    cursor = decode_cursor(before)
+    if cursor:
+        stmt = stmt.where(tuple_(Activity.occurred_at, Activity.id) < tuple_(*cursor))
+    items = list(db.session.scalars(stmt.limit(limit + 1)))
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    items = items[:limit]
+    return _present(ctx, subject_type, subject, items, next_cursor)
+
+
+def timeline_entry(ctx, *, activity: Activity, subject_type: str, subject_id) -> Timeline:
+    """One activity as its record's timeline shows it (for adding it to a timeline already shown)."""
+    require(ctx, READ_PERMISSION[subject_type])
+    subject = get_record(ctx, SUBJECTS[subject_type], subject_id)
+    return _present(ctx, subject_type, subject, [activity], None)
+
+
+def _present(ctx, subject_type, subject, items, next_cursor) -> Timeline:
+    return Timeline(
+        subject_type=subject_type, subject_id=subject.id, subject_label=subject.name, items=items,
+        next_cursor=next_cursor,
+        names=users.names_by_id(ctx, {i.user_id for i in items} | {i.assignee_id for i in items}),
+        labels=record_labels(ctx, items), assignees=assignee_options(ctx),
+    )
+
+
+def _scope(ctx, subject_type: str, subject_id: uuid.UUID):
+    """Which activities belong on a record's timeline (the tenant guard filters the subqueries too)."""
+    if subject_type == "person":
+        conditions = [Activity.person_id == subject_id]
+        if can(ctx, "deal:read"):
+            conditions.append(Activity.deal_id.in_(select(Deal.id).where(Deal.person_id == subject_id)))
+        return or_(*conditions)
+    if subject_type == "organization":
+        conditions = [Activity.organization_id == subject_id,
+                      Activity.person_id.in_(select(Person.id).where(Person.organization_id == subject_id))]
+        if can(ctx, "deal:read"):
+            conditions.append(Activity.deal_id.in_(select(Deal.id).where(Deal.organization_id == subject_id)))
+        return or_(*conditions)
+    return getattr(Activity, f"{subject_type}_id") == subject_id
+
+
+def assignee_options(ctx) -> list[tuple[uuid.UUID, str]]:
+    """Active users of the tenant a task can be given to, by name."""
+    stmt = (select(User.id, User.name).where(User.tenant_id == ctx.tenant_id, User.active.is_(True))
+            .order_by(func.lower(User.name)))
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def tenant_zone(ctx) -> ZoneInfo:
+    """The tenant's time zone (forms give local times; task days are the tenant's days)."""
+    tenant = db.session.get(Tenant, ctx.tenant_id)
+    try:
+        return ZoneInfo(tenant.timezone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A form's local time in the tenant's zone, or an aware time as given; stored in UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(timezone.utc)
+
+
+def _check_links(ctx, data) -> None:
+    errors = {}
+    for name, model in (("person_id", Person), ("organization_id", Organization),
+                        ("lead_id", Lead), ("deal_id", Deal)):
+        value = getattr(data, name)
+        if value is not None:
+            try:
+                get_record(ctx, model, value)
+            except NotFound:
+                errors[name] = _("This record does not exist or was deleted.")
+    if errors:
+        raise Invalid(_("Please correct the marked fields."), fields=errors)
+
+
+def _check_assignee(ctx, assignee_id) -> uuid.UUID:
+    active = db.session.scalar(select(User.id).where(
+        User.id == assignee_id, User.tenant_id == ctx.tenant_id, User.active.is_(True)))
+    if active is None:
+        raise Invalid(_("Please correct the marked fields."),
+                      fields={"assignee_id": _("Choose someone from your team.")})
+    return active
+
+
+def log_activity(ctx, *, data: ActivityCreate) -> Activity:
+    """Log a call, email, meeting or note, or set a task, on a person, organisation, lead or deal."""
+    require(ctx, "activity:write")
+    if data.kind != "task" and not any(getattr(data, name) for name in LINKS):
+        raise Invalid(_("Choose the person, organisation, lead or deal this is about."))
+    _check_links(ctx, data)
+    zone = tenant_zone(ctx)
+    now = utcnow()
+    activity = Activity(
+        kind=data.kind, subject=data.subject, body=data.body, outcome=data.outcome,
+        duration_minutes=data.duration_minutes, occurred_at=_aware(data.occurred_at, zone) or now,
+        user_id=ctx.user_id, channel=ctx.channel,
+        **{name: getattr(data, name) for name in LINKS},
+    )
+    if data.kind == "task":
+        if data.due_at is None:
+            raise Invalid(_("Please correct the marked fields."), fields={"due_at": _("When is this due?")})
+        activity.due_at = _aware(data.due_at, zone)
+        assignee = data.assignee_id or ctx.user_id
+        if assignee is None:
+            raise Invalid(_("Please correct the marked fields."),
+                          fields={"assignee_id": _("Choose someone from your team.")})
+        activity.assignee_id = _check_assignee(ctx, assignee)
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(ctx, "activity.created", activity, {
+        name: (None, getattr(activity, name))
+        for name in ("kind", "subject", "body", "due_at", "assignee_id", *LINKS) if getattr(activity, name) is not None
+    })
+    return activity
+
+
+def get_activity(ctx, *, activity_id) -> Activity:
+    """One activity of the tenant; another tenant's or a deleted one is not found."""
+    return get_record(ctx, Activity, activity_id)
+
+
+def update_activity(ctx, *, activity_id, data: ActivityUpdate) -> Activity:
+    """Change what an activity says; only the fields given change (its kind and record stay)."""
+    require(ctx, "activity:write")
+    activity = get_activity(ctx, activity_id=activity_id)
+    zone = tenant_zone(ctx)
+    given = data.model_fields_set | {"subject"}
+    values = {name: getattr(data, name) for name in ("subject", "body", "duration_minutes", "outcome") if name in given}
+    if "occurred_at" in given and data.occurred_at is not None:
+        values["occurred_at"] = _aware(data.occurred_at, zone)
+    if activity.kind == "task":
+        if "due_at" in given:
+            if data.due_at is None:
+                raise Invalid(_("Please correct the marked fields."), fields={"due_at": _("When is this due?")})
+            values["due_at"] = _aware(data.due_at, zone)
+        if "assignee_id" in given and data.assignee_id is not None:
+            values["assignee_id"] = _check_assignee(ctx, data.assignee_id)
+    changes = audit.diff(activity, values)
+    if changes:
+        audit.record(ctx, "activity.updated", activity, changes)
+    return activity
+
+
+def delete_activity(ctx, *, activity_id):
+    """Move an activity to the trash (it can be restored for 30 days)."""
+    require(ctx, "activity:write")
+    activity = get_activity(ctx, activity_id=activity_id)
+    return trash(ctx, activity, label=activity.subject)
+
+
+def complete_task(ctx, *, activity_id) -> Activity:
+    """Mark a task done."""
+    return _set_done(ctx, activity_id, done=True)
+
+
+def reopen_task(ctx, *, activity_id) -> Activity:
+    """Mark a done task as not done again."""
+    return _set_done(ctx, activity_id, done=False)
+
+
+def _set_done(ctx, activity_id, *, done: bool) -> Activity:
+    require(ctx, "activity:write")
+    activity = get_activity(ctx, activity_id=activity_id)
+    if activity.kind != "task":
+        raise Invalid(_("Only tasks can be marked done."))
+    if (activity.done_at is not None) == done:
+        return activity  # already so: sending the click twice changes nothing
+    before = activity.done_at
+    activity.done_at = utcnow() if done else None
+    audit.record(ctx, "activity.completed" if done else "activity.reopened", activity,
+                 {"done_at": (before, activity.done_at)})
+    return activity
+
+
+# --- my tasks ---------------------------------------------------------------------------------------
+
+@dataclass
+class MyTasks:
+    """The current user's open tasks by when they are due, in the tenant's days, with recently done ones."""
+
+    overdue: list[Activity]
+    today: list[Activity]
+    upcoming: list[Activity]
+    done: list[Activity]
+    labels: dict[tuple[str, uuid.UUID], str]  # the record each task hangs on
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.upcoming)
+
+    def link_of(self, item: Activity) -> tuple[str, uuid.UUID, str] | None:
+        for kind in ("deal", "person", "lead", "organization"):
+            linked = getattr(item, f"{kind}_id")
+            if linked is not None and (kind, linked) in self.labels:
+                return kind, linked, self.labels[(kind, linked)]
+        return None
+
+
+def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
+
+
+def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
+    """The current user's open tasks: overdue, due today, upcoming; and the last few done."""
+    require(ctx, "activity:write")
+    zone = tenant_zone(ctx)
+    now = utcnow()
+    tomorrow = _start_of_day(now.astimezone(zone).date() + timedelta(days=1), zone)
+    mine = select(Activity).where(Activity.kind == "task", Activity.assignee_id == ctx.user_id)
+    open_tasks = list(db.session.scalars(
+        mine.where(Activity.done_at.is_(None)).order_by(Activity.due_at, Activity.id)))
+    done = list(db.session.scalars(
+        mine.where(Activity.done_at.is_not(None)).order_by(Activity.done_at.desc(), Activity.id).limit(done_limit)))
+    overdue = [t for t in open_tasks if t.due_at is not None and t.due_at < now]
+    today = [t for t in open_tasks if t not in overdue and (t.due_at is None or t.due_at < tomorrow)]
+    upcoming = [t for t in open_tasks if t not in overdue and t not in today]
+    return MyTasks(overdue=overdue, today=today, upcoming=upcoming, done=done,
+                   labels=record_labels(ctx, open_tasks + done))
+
+
+def record_labels(ctx, items: list[Activity]) -> dict:
+    """Names of the records activities hang on: at most one query per kind of record."""
+    wanted: dict[str, set] = {"person": set(), "organization": set(), "lead": set(), "deal": set()}
+    for item in items:
+        for kind in wanted:
+            linked = getattr(item, f"{kind}_id")
+            if linked is not None:
+                wanted[kind].add(linked)
+    labels = {}
+    if wanted["person"]:
+        rows = db.session.execute(select(Person.id, Person.first_name, Person.last_name)
+                                  .where(Person.id.in_(wanted["person"])))
+        labels.update({("person", r.id): f"{r.first_name} {r.last_name}".strip() for r in rows})
+    for kind, model in (("organization", Organization), ("lead", Lead), ("deal", Deal)):
+        if wanted[kind]:
+            rows = db.session.execute(select(model.id, model.name).where(model.id.in_(wanted[kind])))
+            labels.update({(kind, r.id): r.name for r in rows})
+    return labels
+
+
+def overdue_count(ctx) -> int:
+    """How many of the current user's open tasks are past due (one COUNT query)."""
+    if ctx.user_id is None:
+        return 0
+    return db.session.scalar(select(func.count(Activity.id)).where(
+        Activity.kind == "task", Activity.assignee_id == ctx.user_id,
+        Activity.done_at.is_(None), Activity.due_at < utcnow()))

@@ -1,0 +1,8 @@
+"""The periodic jobs, for `rq cron jobs/cron.py` (rq 3.0's cron scheduler)."""
+from rq import cron
+
+from jobs import QUEUE
+from jobs.trash import purge_all_tenants
+
+# Every day at 03:17 UTC: empty what has been in the trash longer than 30 days.
+cron.register(purge_all_tenants, QUEUE, cron="17 3 * * *", name="purge-trash", job_timeout=3600)

@@ -1,0 +1,110 @@
+"""My tasks: grouping by the tenant's days, done/undone inline, and the overdue count for the navigation."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import render_template_string
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Activity, Tenant
+from app.models.base import utcnow
+from app.schemas.activities import ActivityCreate
+from app.services import activities
+from app.tenancy import tenant_context
+from tests.conftest import login
+from tests.test_activities import seed_records
+
+
+def set_zone(app, tenant, zone):
+    with app.app_context(), tenant_context(tenant.id, channel="cli"):
+        db.session.get(Tenant, tenant.id).timezone = zone
+
+
+def task(app, tenant, user_id, subject, due_at, assignee_id=None, **links):
+    with app.app_context(), tenant_context(tenant.id, channel="cli", user_id=user_id) as ctx:
+        return activities.log_activity(ctx, data=ActivityCreate(
+            kind="task", subject=subject, due_at=due_at, assignee_id=assignee_id, **links)).id
+
+
+def test_my_tasks_are_grouped_by_the_tenants_days(app, make_tenant):
+    acme = make_tenant("Acme", roles=("rep",))
+    ids = seed_records(app, acme)
+    zone = "Pacific/Auckland"  # far from UTC: "today" must be the tenant's today
+    set_zone(app, acme, zone)
+    local_now = utcnow().astimezone(ZoneInfo(zone))
+    end_of_today = datetime.combine(local_now.date(), datetime.max.time().replace(microsecond=0), tzinfo=ZoneInfo(zone))
+    me, rep = acme.admin.id, acme.users["rep"].id
+    task(app, acme, me, "late", utcnow() - timedelta(hours=1), person_id=ids.person)
+    task(app, acme, me, "later today", end_of_today, deal_id=ids.deal)
+    task(app, acme, me, "next week", utcnow() + timedelta(days=7), person_id=ids.person)
+    task(app, acme, me, "for the rep", utcnow() - timedelta(days=1), assignee_id=rep, person_id=ids.person)
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=me) as ctx:
+        mine = activities.my_tasks(ctx)
+        assert [t.subject for t in mine.overdue] == ["late"]
+        assert [t.subject for t in mine.today] == ["later today"]
+        assert [t.subject for t in mine.upcoming] == ["next week"]
+        assert activities.overdue_count(ctx) == 1
+        assert mine.labels[("deal", ids.deal)] == "Ann's deal"
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=rep) as ctx:
+        assert [t.subject for t in activities.my_tasks(ctx).overdue] == ["for the rep"]
+
+
+def test_tasks_page_marks_done_and_undone_inline(app, client, make_tenant):
+    acme = make_tenant("Acme")
+    ids = seed_records(app, acme)
+    late = task(app, acme, acme.admin.id, "Chase the invoice", utcnow() - timedelta(hours=2), person_id=ids.person)
+    task(app, acme, acme.admin.id, "Plan the visit", utcnow() + timedelta(days=3), organization_id=ids.org)
+    login(client, acme.admin)
+    page = client.get("/tasks").get_data(as_text=True)
+    assert "Overdue" in page and "Upcoming" in page and "Chase the invoice" in page
+    assert f'/timeline/person/{ids.person}' in page or f'/people/{ids.person}' in page  # the record is a link
+    assert "Acme Ltd" in page
+    done = client.post(f"/activities/{late}/done", data={"done": "true", "view": "tasks"},
+                       headers={"HX-Request": "true"})
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and html.lstrip().startswith(f'<li class="task is-done" id="task-{late}"')
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        assert db.session.get(Activity, late).done_at is not None
+    page = client.get("/tasks").get_data(as_text=True)
+    assert "Done lately" in page and "Overdue" not in page
+    undone = client.post(f"/activities/{late}/done", data={"done": "false", "view": "tasks"})
+    assert undone.status_code == 302
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        assert db.session.get(Activity, late).done_at is None
+
+
+def test_empty_task_list_says_so(client, make_tenant):
+    acme = make_tenant("Acme")
+    login(client, acme.admin)
+    assert "Nothing to do right now" in client.get("/tasks").get_data(as_text=True)
+
+
+def test_overdue_count_is_one_query_per_request_and_only_for_signed_in_users(app, client, make_tenant):
+    acme = make_tenant("Acme")
+    ids = seed_records(app, acme)
+    for n in range(3):
+        task(app, acme, acme.admin.id, f"late {n}", utcnow() - timedelta(days=n + 1), person_id=ids.person)
+    task(app, acme, acme.admin.id, "future", utcnow() + timedelta(days=1), person_id=ids.person)
+    with app.test_request_context("/"):
+        assert "overdue_tasks" not in app.jinja_env.globals
+        rendered = render_template_string("{{ overdue_tasks is defined }}")
+        assert rendered == "False"  # nobody signed in: no count, no query
+    login(client, acme.admin)
+    counts = []
+
+    def count(conn, cursor, statement, *args):
+        if "count(" in statement.lower() and "activities" in statement:
+            counts.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with client:
+            client.get("/tasks")
+            client.get("/tasks")  # the second request counts again: nothing is cached across requests
+            from flask import g
+            assert g.overdue_tasks == 3
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(counts) == 2  # one per request, although the page renders several templates
