@@ -1,0 +1,166 @@
+"""Lists of CRM records (people, organisations): keyset pages, the common filters and bulk actions."""
+import base64
+import binascii
+import json
+import uuid
+from datetime import date, datetime, time, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, String, func, or_, select, tuple_, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+
+from app.errors import Invalid
+from app.extensions import db
+from app.services import audit
+from app.services.contact_edits import check_owner
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+MAX_BULK = 500
+
+
+def encode_cursor(values) -> str:
+    """An opaque, URL-safe cursor for the sort key values of the last row shown."""
+    plain = [v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, uuid.UUID) else v
+             for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kinds: tuple) -> tuple | None:
+    """The sort key values of a cursor, typed by `kinds` ("str", "datetime", "uuid"); None if unreadable."""
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(kinds):
+            return None
+        values = []
+        for kind, value in zip(kinds, raw, strict=True):
+            if kind == "datetime":
+                value = datetime.fromisoformat(value)
+                if value.tzinfo is None:
+                    return None
+            elif kind == "uuid":
+                value = uuid.UUID(value)
+            elif not isinstance(value, str):
+                return None
+            values.append(value)
+        return tuple(values)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return None
+
+
+def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int):
+    """Run `stmt` ordered by `keys` (the last one unique) from the cursor `after`; (rows, next cursor)."""
+    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
+    position = decode_cursor(after, kinds)
+    if position is not None:
+        bound = tuple_(*keys) < tuple_(*position) if descending else tuple_(*keys) > tuple_(*position)
+        stmt = stmt.where(bound)
+    stmt = stmt.order_by(*(key.desc() if descending else key.asc() for key in keys))
+    rows = list(db.session.execute(stmt.limit(limit + 1)).all())
+    cursor = encode_cursor(rows[limit - 1][1:]) if len(rows) > limit else None
+    return [row[0] for row in rows[:limit]], cursor
+
+
+def since(value) -> datetime | None:
+    """A date (start of the day, UTC) or an aware datetime as the lower bound of a filter."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time.min, tzinfo=timezone.utc)
+    raise Invalid(_("Enter a date like 2026-01-31."))
+
+
+def has_tag(model, tag: str):
+    """A condition: the record's tags contain `tag` (JSONB containment on PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return type_coerce(model.tags, JSONB).contains([tag])
+    # SQLite stores the list as JSON text; an element is exactly its JSON string.
+    needle = json.dumps(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return type_coerce(model.tags, String).like(f"%{needle}%", escape="\\")
+
+
+def like_any(columns, term: str):
+    """A condition: any of `columns` contains `term`, ignoring case."""
+    return or_(*(func.lower(column).contains(term.lower(), autoescape=True) for column in columns))
+
+
+def sort_keys(sorts: dict, sort: str) -> tuple[list, tuple]:
+    """The key columns and their kinds for one of a list's `sorts`; refused when the list has no such sort."""
+    if sort not in sorts:
+        raise Invalid(_("This list cannot be sorted that way."), fields={"sort": _("Choose one of the options.")})
+    make_keys, kinds = sorts[sort]
+    return make_keys(), kinds
+
+
+def filter_common(stmt: Select, model, *, owner_id=None, tag=None, updated_since=None, created_since=None) -> Select:
+    """`stmt` narrowed by the filters every record list offers: owner, tag, added and updated since."""
+    if owner_id is not None:
+        stmt = stmt.where(model.owner_id == owner_id)
+    if tag:
+        stmt = stmt.where(has_tag(model, tag))
+    if updated_since is not None:
+        stmt = stmt.where(model.updated_at >= since(updated_since))
+    if created_since is not None:
+        stmt = stmt.where(model.created_at >= since(created_since))
+    return stmt
+
+
+def load_many(ctx, model, ids) -> list:
+    """The tenant's live records of `model` among `ids` (at most MAX_BULK of them)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise Invalid(_("Select at least one record first."))
+    if len(ids) > MAX_BULK:
+        raise Invalid(_("Select at most %(n)d records at a time.", n=MAX_BULK))
+    return list(db.session.scalars(select(model).where(model.id.in_(ids))))
+
+
+def assign_owner(ctx, model, ids, owner_id) -> int:
+    """Give the selected records of `model` to one owner (None: nobody); how many changed, each audited."""
+    check_owner(ctx, owner_id)
+    changed = 0
+    for record in load_many(ctx, model, ids):
+        changes = audit.diff(record, {"owner_id": owner_id})
+        if changes:
+            audit.record(ctx, f"{audit.entity_type_of(record)}.updated", record, changes)
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def add_tag(ctx, model, ids, tag: str) -> int:
+    """Add a tag to the selected records of `model`; how many gained it, each audited."""
+    tag = " ".join((tag or "").split())
+    if not tag:
+        raise Invalid(_("Please correct the marked fields."), fields={"tag": _("Please fill this in.")})
+    changed = 0
+    for record in load_many(ctx, model, ids):
+        if tag.lower() not in {t.lower() for t in record.tags or []}:
+            changes = audit.diff(record, {"tags": [*(record.tags or []), tag]})
+            audit.record(ctx, f"{audit.entity_type_of(record)}.updated", record, changes)
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def trash_many(ctx, model, ids, trash_one) -> int:
+    """Send the selected records of `model` to the trash with `trash_one(ctx, record)`, each restorable on its own."""
+    chosen = load_many(ctx, model, ids)
+    for record in chosen:
+        trash_one(ctx, record)
+    return len(chosen)
+
+
+def ids_from(values) -> list[uuid.UUID]:
+    """The valid UUIDs among raw strings (a bulk form's checkboxes); unreadable ones are dropped."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return ids
