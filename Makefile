@@ -44,9 +44,10 @@ node_modules/.package-lock.json: package.json package-lock.json | system-package
 
 # Front-end packages are copied from node_modules, never committed.
 $(VENDOR)/.installed: node_modules/.package-lock.json
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/sortable
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	cp node_modules/sortablejs/Sortable.min.js $(VENDOR)/sortable/
 	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).

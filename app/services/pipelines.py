@@ -1,10 +1,14 @@
 """Pipelines and their stages."""
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
-from app.errors import NotFound
+from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.models import Pipeline, Stage
+from app.models import Deal, Pipeline, Stage
+from app.models.base import utcnow
+from app.permissions import require
+from app.services import audit
 
 # (name, colour, probability, kind): the pipeline every new tenant starts with.
 DEFAULT_STAGES = (
@@ -41,3 +45,100 @@ def get_stage(ctx, stage_id, *, pipeline_id=None) -> Stage:
     if stage is None:
         raise NotFound(_("This stage does not exist in the pipeline."))
     return stage
+
+
+# --- managing stages (admins and heads) -----------------------------------------------------
+
+def get_pipeline(ctx, *, pipeline_id) -> Pipeline:
+    """One pipeline of the tenant with its stages."""
+    pipeline = db.session.scalar(select(Pipeline).where(Pipeline.id == pipeline_id))
+    if pipeline is None:
+        raise NotFound(_("This pipeline does not exist."))
+    return pipeline
+
+
+def update_stage(ctx, *, stage_id, data) -> Stage:
+    """Rename a stage, or change its colour, usual probability or kind."""
+    require(ctx, "pipeline:manage")
+    stage = get_stage(ctx, stage_id)
+    changes = audit.diff(stage, data.model_dump())
+    if "kind" in changes:
+        changes["deals_changed"] = (None, _follow_kind(ctx, stage))
+    if changes:
+        db.session.flush()
+        audit.record(ctx, "stage.updated", stage, changes)
+    return stage
+
+
+def _follow_kind(ctx, stage: Stage) -> int:
+    """The deals of a stage whose kind changed take its status (won, lost or open again); returns how many."""
+    status = stage.kind if stage.kind in ("won", "lost") else "open"
+    changed = 0
+    for deal in db.session.scalars(select(Deal).where(Deal.stage_id == stage.id, Deal.status != status)):
+        deal.status = status
+        deal.closed_at = utcnow() if status != "open" else None
+        if status == "open":
+            deal.lost_reason = None
+        changed += 1
+    return changed
+
+
+def add_stage(ctx, *, pipeline_id, data) -> Stage:
+    """Add a stage: an open one goes before the closing (won/lost) stages, a closing one at the end."""
+    require(ctx, "pipeline:manage")
+    pipeline = get_pipeline(ctx, pipeline_id=pipeline_id)
+    stages = list(pipeline.stages)
+    index = len(stages)
+    if data.kind == "open":
+        index = next((i for i, s in enumerate(stages) if s.kind != "open"), len(stages))
+    stage = Stage(pipeline_id=pipeline.id, **data.model_dump())
+    stages.insert(index, stage)
+    db.session.add(stage)
+    _renumber(stages)
+    db.session.flush()
+    audit.record(ctx, "stage.created", stage, {"name": (None, stage.name), "position": (None, stage.position)})
+    return stage
+
+
+def move_stage(ctx, *, stage_id, offset: int) -> Stage:
+    """Move a stage up (offset -1) or down (+1) in its pipeline."""
+    require(ctx, "pipeline:manage")
+    stage = get_stage(ctx, stage_id)
+    stages = list(db.session.scalars(select(Stage).where(Stage.pipeline_id == stage.pipeline_id)
+                                     .order_by(Stage.position, Stage.created_at)))
+    index = stages.index(stage)
+    target = max(0, min(len(stages) - 1, index + offset))
+    if target == index:
+        return stage
+    before = stage.position
+    stages.insert(target, stages.pop(index))
+    _renumber(stages)
+    db.session.flush()
+    audit.record(ctx, "stage.moved", stage, {"position": (before, stage.position)})
+    return stage
+
+
+def delete_stage(ctx, *, stage_id) -> None:
+    """Delete a stage that holds no deals (trashed ones count: restoring them needs their stage)."""
+    require(ctx, "pipeline:manage")
+    stage = get_stage(ctx, stage_id)
+    in_stage = db.session.scalar(select(func.count()).select_from(Deal).where(Deal.stage_id == stage.id)
+                                 .execution_options(include_deleted=True))
+    if in_stage:
+        raise Conflict(ngettext("%(stage)s still has %(num)d deal. Move it to another stage first.",
+                                "%(stage)s still has %(num)d deals (some may be in the trash). "
+                                "Move them to another stage first.", in_stage, stage=stage.name))
+    siblings = list(db.session.scalars(select(Stage).where(Stage.pipeline_id == stage.pipeline_id, Stage.id != stage.id)
+                                       .order_by(Stage.position, Stage.created_at)))
+    if not siblings:
+        raise Conflict(_("A pipeline needs at least one stage."))
+    audit.record(ctx, "stage.deleted", stage, {"name": (stage.name, None)})
+    db.session.delete(stage)
+    _renumber(siblings)
+    db.session.flush()
+
+
+def _renumber(stages) -> None:
+    for position, stage in enumerate(stages):
+        if stage.position != position:
+            stage.position = position

@@ -1,0 +1,392 @@
+"""Deals: creating, editing, moving them through a pipeline's stages, winning and losing them, the board."""
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.models import Activity, Attachment, Deal, Organization, Person, Pipeline, Stage, Tenant, User
+from app.models.base import utcnow
+from app.permissions import require
+from app.services import audit, keyset
+from app.services.pipelines import get_stage, list_pipelines
+from app.services.records import check_version, get_record, trash
+
+PAGE_SIZE = 50
+
+
+def _with_parties(stmt):
+    """Load each deal's stage, person and organisation in the same round (no N+1)."""
+    return stmt.options(selectinload(Deal.stage), selectinload(Deal.person), selectinload(Deal.organization))
+
+
+def list_for(ctx, *, person_id=None, organization_id=None) -> list[Deal]:
+    """A person's or an organisation's deals: open first, then by expected close (undated last)."""
+    require(ctx, "deal:read")
+    if person_id is None and organization_id is None:
+        return []
+    stmt = select(Deal)
+    if person_id is not None:
+        stmt = stmt.where(Deal.person_id == person_id)
+    if organization_id is not None:
+        stmt = stmt.where(Deal.organization_id == organization_id)
+    stmt = stmt.order_by(
+        case((Deal.status == "open", 0), else_=1),
+        case((Deal.expected_close.is_(None), 1), else_=0),
+        Deal.expected_close, func.lower(Deal.name), Deal.id,
+    )
+    return list(db.session.scalars(_with_parties(stmt)))
+
+
+def get_deal(ctx, *, deal_id) -> Deal:
+    """One deal of the tenant with its stage, person and organisation loaded."""
+    require(ctx, "deal:read")
+    deal = get_record(ctx, Deal, deal_id)
+    # Load the relations the pages show (lazy="raise" on the model keeps N+1 out of templates).
+    return db.session.scalar(_with_parties(select(Deal).where(Deal.id == deal.id)))
+
+
+def _first_pipeline(ctx) -> Pipeline:
+    pipelines = list_pipelines(ctx)
+    if not pipelines:
+        raise Invalid(_("There is no pipeline yet. Ask an admin to set one up under Settings."))
+    return pipelines[0]
+
+
+def _pipeline(ctx, pipeline_id) -> Pipeline:
+    if pipeline_id is None:
+        return _first_pipeline(ctx)
+    pipeline = db.session.scalar(select(Pipeline).where(Pipeline.id == pipeline_id))
+    if pipeline is None:
+        raise Invalid(_("Please correct the marked fields."), fields={"pipeline_id": _("Choose a pipeline from the list.")})
+    return pipeline
+
+
+def _check_links(ctx, data: dict) -> None:
+    """The person, organisation and owner a deal points to must be the tenant's own."""
+    fields = {}
+    for name, model, message in (("person_id", Person, _("Choose a person from the list.")),
+                                 ("organization_id", Organization, _("Choose an organisation from the list."))):
+        if data.get(name) is not None and db.session.scalar(select(model.id).where(model.id == data[name])) is None:
+            fields[name] = message
+    owner_id = data.get("owner_id")
+    if owner_id is not None and db.session.scalar(
+            select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active)) is None:
+        fields["owner_id"] = _("Choose someone from your team.")
+    if fields:
+        raise Invalid(_("Please correct the marked fields."), fields=fields)
+
+
+def _cents(value) -> Decimal:
+    """An amount as stored: two decimals, zero when not given."""
+    return Decimal(value if value is not None else 0).quantize(Decimal("0.01"))
+
+
+def _end_of_stage(stage_id) -> int:
+    last = db.session.scalar(select(func.max(Deal.position)).where(Deal.stage_id == stage_id))
+    return 0 if last is None else last + 1
+
+
+def _enter_stage(deal: Deal, stage: Stage) -> dict:
+    """Put the deal in `stage`; a won/lost stage closes it, an open one reopens it. Returns the changes."""
+    changes = {}
+    status = stage.kind if stage.kind in ("won", "lost") else "open"
+    closed_at = deal.closed_at if status == deal.status and status != "open" else (utcnow() if status != "open" else None)
+    updates = {"stage_id": stage.id, "status": status, "closed_at": closed_at}
+    if status == "open":
+        updates["lost_reason"] = None
+    if deal.stage_id != stage.id:
+        updates["probability"] = stage.probability
+    for name, value in updates.items():
+        before = getattr(deal, name)
+        if before != value:
+            setattr(deal, name, value)
+            changes[name] = (before, value)
+    return changes
+
+
+def create_deal(ctx, *, data, lead_id=None) -> Deal:
+    """Add a deal to a pipeline's stage (by default the first pipeline's first stage)."""
+    require(ctx, "deal:write")
+    pipeline_id = data.pipeline_id
+    if pipeline_id is None and data.stage_id is not None:  # the stage says which pipeline
+        pipeline_id = db.session.scalar(select(Stage.pipeline_id).where(Stage.id == data.stage_id))
+    pipeline = _pipeline(ctx, pipeline_id)
+    if data.stage_id is None:
+        if not pipeline.stages:
+            raise Invalid(_("This pipeline has no stages yet. Add one under Settings, Pipelines."))
+        stage = pipeline.stages[0]
+    else:
+        stage = next((s for s in pipeline.stages if s.id == data.stage_id), None)
+        if stage is None:
+            raise Invalid(_("Please correct the marked fields."),
+                          fields={"stage_id": _("Choose a stage of the %(pipeline)s pipeline.", pipeline=pipeline.name)})
+    fields = data.model_dump(exclude={"pipeline_id", "stage_id"})
+    _check_links(ctx, fields)
+    tenant = db.session.get(Tenant, ctx.tenant_id)
+    deal = Deal(
+        name=data.name, value=_cents(data.value),
+        currency=data.currency or tenant.currency,
+        probability=data.probability if data.probability is not None else stage.probability,
+        expected_close=data.expected_close, pipeline_id=pipeline.id, stage_id=stage.id,
+        position=_end_of_stage(stage.id), person_id=data.person_id, organization_id=data.organization_id,
+        owner_id=data.owner_id or ctx.user_id, notes=data.notes, lead_id=lead_id,
+        status=stage.kind if stage.kind in ("won", "lost") else "open",
+        closed_at=utcnow() if stage.kind in ("won", "lost") else None,
+    )
+    db.session.add(deal)
+    db.session.flush()
+    audit.record(ctx, "deal.created", deal, {
+        "name": (None, deal.name), "value": (None, deal.value), "currency": (None, deal.currency),
+        "stage_id": (None, deal.stage_id), "owner_id": (None, deal.owner_id)})
+    return deal
+
+
+def update_deal(ctx, *, deal_id, data, version: int | None) -> Deal:
+    """Save an edit made on `version` of the deal; a stale version is refused with the current values."""
+    require(ctx, "deal:write")
+    deal = get_record(ctx, Deal, deal_id)
+    check_version(deal, version)
+    fields = data.model_dump(exclude_unset=True, exclude={"pipeline_id", "stage_id"})
+    _check_links(ctx, fields)
+    if "value" in fields:
+        fields["value"] = _cents(fields["value"])
+    if "currency" in fields and fields["currency"] is None:
+        del fields["currency"]
+    if "probability" in fields and fields["probability"] is None:
+        del fields["probability"]
+    changes = audit.diff(deal, fields)  # Decimal("1.5") vs the stored 1.50 compare equal: not a change
+    if changes:
+        db.session.flush()
+        audit.record(ctx, "deal.updated", deal, changes)
+    return deal
+
+
+def delete_deal(ctx, *, deal_id) -> None:
+    """Move a deal to the trash with its activities and attachments."""
+    require(ctx, "deal:delete")
+    deal = get_record(ctx, Deal, deal_id)
+    trash(ctx, deal, label=deal.name, linked=[(Activity, Activity.deal_id == deal.id),
+                                              (Attachment, Attachment.deal_id == deal.id)])
+
+
+def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=None) -> Deal:
+    """Move a deal to a stage of its pipeline, at `position` in that column (the end when None).
+
+    `before_id`, when given, names the deal it now sits above; it wins over `position`, which
+    counts only the cards a filtered board showed.
+    """
+    require(ctx, "deal:write")
+    deal = get_record(ctx, Deal, deal_id)
+    stage = get_stage(ctx, stage_id, pipeline_id=deal.pipeline_id)
+    before_stage = deal.stage_id
+    changes = _enter_stage(deal, stage)
+    _place(deal, stage.id, position, moved_in=before_stage != stage.id, before_id=before_id)
+    db.session.flush()
+    if before_stage != stage.id:
+        audit.record(ctx, "deal.stage_changed", deal, changes)
+    elif changes or position is not None or before_id is not None:
+        audit.record(ctx, "deal.reordered", deal, {"position": (None, deal.position), **changes})
+    return deal
+
+
+def _place(deal: Deal, stage_id, position: int | None, *, moved_in: bool, before_id=None) -> None:
+    """Put the deal at `position` (or above `before_id`) among the other deals of the column, renumbering 0..n."""
+    if position is None and before_id is None:
+        if moved_in:
+            deal.position = _end_of_stage(stage_id)
+        return
+    others = list(db.session.scalars(
+        select(Deal).where(Deal.stage_id == stage_id, Deal.id != deal.id).order_by(Deal.position, Deal.created_at, Deal.id)))
+    anchor = next((i for i, other in enumerate(others) if other.id == before_id), None) if before_id else None
+    if anchor is not None:
+        position = anchor
+    elif before_id is not None or position is None:
+        position = len(others)  # the card below it is gone (or was never there): the end
+    position = min(position, len(others))
+    others.insert(position, deal)
+    for index, item in enumerate(others):
+        if item.position != index:
+            item.position = index
+
+
+def _closing_stage(deal: Deal, kind: str) -> Stage | None:
+    stages = db.session.scalars(
+        select(Stage).where(Stage.pipeline_id == deal.pipeline_id, Stage.kind == kind).order_by(Stage.position))
+    return next(iter(stages), None)
+
+
+def _close(ctx, deal: Deal, kind: str, action: str, extra: dict) -> Deal:
+    stage = _closing_stage(deal, kind)
+    before_stage = deal.stage_id
+    if stage is not None:
+        changes = _enter_stage(deal, stage)
+        _place(deal, stage.id, None, moved_in=before_stage != stage.id)
+    else:  # a pipeline without a won/lost stage: the deal stays where it is, closed
+        changes = audit.diff(deal, {"status": kind, "closed_at": deal.closed_at if deal.status == kind else utcnow()})
+    changes.update(audit.diff(deal, extra))
+    db.session.flush()
+    audit.record(ctx, action, deal, changes)
+    return deal
+
+
+def mark_won(ctx, *, deal_id) -> Deal:
+    """Close a deal as won (it moves to the pipeline's won stage)."""
+    require(ctx, "deal:write")
+    deal = get_record(ctx, Deal, deal_id)
+    return _close(ctx, deal, "won", "deal.won", {"lost_reason": None})
+
+
+def mark_lost(ctx, *, deal_id, reason: str) -> Deal:
+    """Close a deal as lost, saying why (it moves to the pipeline's lost stage)."""
+    require(ctx, "deal:write")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Please say why the deal was lost."), fields={"reason": _("Please say why the deal was lost.")})
+    deal = get_record(ctx, Deal, deal_id)
+    return _close(ctx, deal, "lost", "deal.lost", {"lost_reason": reason[:2000]})
+
+
+# --- the list -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DealFilter:
+    """What the deal list filters on; every field optional."""
+
+    q: str | None = None
+    owner_id: uuid.UUID | None = None
+    stage_id: uuid.UUID | None = None
+    status: str | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+
+
+_FAR = date(9999, 12, 31)
+# sort name -> (key expression, descending?, how to read a cursor's key back)
+SORTS = {
+    "updated": (Deal.updated_at, True, datetime.fromisoformat),
+    "name": (func.lower(Deal.name), False, str),
+    "value": (Deal.value, True, Decimal),
+    "close": (func.coalesce(Deal.expected_close, _FAR), False, date.fromisoformat),
+}
+
+
+def _filtered(stmt, filters: DealFilter):
+    terms = (filters.q or "").lower().split()
+    if terms:
+        stmt = (stmt.outerjoin(Organization, Organization.id == Deal.organization_id)
+                .outerjoin(Person, Person.id == Deal.person_id))
+    for term in terms:  # each word somewhere: in the deal's name, its organisation's or its person's
+        stmt = stmt.where(or_(*(func.lower(column).contains(term, autoescape=True) for column in (
+            Deal.name, Organization.name, Person.first_name, Person.last_name))))
+    if filters.owner_id:
+        stmt = stmt.where(Deal.owner_id == filters.owner_id)
+    if filters.stage_id:
+        stmt = stmt.where(Deal.stage_id == filters.stage_id)
+    if filters.status:
+        stmt = stmt.where(Deal.status == filters.status)
+    if filters.close_from:
+        stmt = stmt.where(Deal.expected_close >= filters.close_from)
+    if filters.close_to:
+        stmt = stmt.where(Deal.expected_close <= filters.close_to)
+    return stmt
+
+
+def list_deals(ctx, *, filters: DealFilter = DealFilter(), sort: str = "updated", after: str | None = None,
+               limit: int = PAGE_SIZE) -> tuple[list[Deal], str | None]:
+    """A page of deals and the cursor of the next page (None at the end); keyset, never OFFSET."""
+    require(ctx, "deal:read")
+    sort = sort if sort in SORTS else "updated"
+    key, descending, read_key = SORTS[sort]
+    stmt = keyset.ordered_after(_filtered(select(Deal), filters), key, Deal.id, keyset.read_cursor(after, read_key),
+                                descending=descending)
+    deals, last = keyset.cut(db.session.scalars(_with_parties(stmt.limit(limit + 1))), limit)
+    return deals, keyset.write_cursor(_key_of(last, sort), last.id) if last else None
+
+
+def _key_of(deal: Deal, sort: str) -> str:
+    if sort == "name":
+        return deal.name.lower()
+    if sort == "value":
+        return str(deal.value)
+    if sort == "close":
+        return (deal.expected_close or _FAR).isoformat()
+    return deal.updated_at.isoformat()
+
+
+# --- the board ------------------------------------------------------------------------------
+
+@dataclass
+class Column:
+    """One stage on the board with its deals and totals (value per currency)."""
+
+    stage: Stage
+    deals: list[Deal] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.deals)
+
+
+@dataclass
+class Board:
+    pipeline: Pipeline | None
+    pipelines: list[Pipeline]
+    columns: list[Column]
+
+
+def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = None) -> Board:
+    """The stages of a pipeline with their deals (in board order) and totals, in a fixed number of queries."""
+    require(ctx, "deal:read")
+    pipelines = list_pipelines(ctx)  # stages come along (selectin)
+    pipeline = next((p for p in pipelines if p.id == pipeline_id), None) if pipeline_id else None
+    if pipeline_id and pipeline is None:
+        raise NotFound(_("This pipeline does not exist."))
+    pipeline = pipeline or (pipelines[0] if pipelines else None)
+    if pipeline is None:
+        return Board(None, [], [])
+    columns = {stage.id: Column(stage) for stage in pipeline.stages}
+    stmt = select(Deal).where(Deal.pipeline_id == pipeline.id)
+    if owner_id:
+        stmt = stmt.where(Deal.owner_id == owner_id)
+    if close_before:
+        stmt = stmt.where(Deal.expected_close <= close_before)
+    stmt = stmt.options(selectinload(Deal.person), selectinload(Deal.organization))
+    for deal in db.session.scalars(stmt.order_by(Deal.position, Deal.created_at, Deal.id)):
+        column = columns.get(deal.stage_id)
+        if column is None:
+            continue
+        column.deals.append(deal)
+        column.totals[deal.currency] = column.totals.get(deal.currency, Decimal("0")) + (deal.value or 0)
+    return Board(pipeline, pipelines, list(columns.values()))
+
+
+# --- choices for forms ----------------------------------------------------------------------
+
+PARTY_CHOICES = 1000
+
+
+def party_options(ctx, *, include=()) -> tuple[list[tuple], list[tuple]]:
+    """(people, organisations) as (id, label) pairs for a deal's form, by name; `include` keeps given ids."""
+    require(ctx, "contact:read")
+    people = db.session.execute(
+        select(Person.id, Person.first_name, Person.last_name)
+        .order_by(func.lower(Person.last_name), func.lower(Person.first_name), Person.id).limit(PARTY_CHOICES)).all()
+    orgs = db.session.execute(
+        select(Organization.id, Organization.name)
+        .order_by(func.lower(Organization.name), Organization.id).limit(PARTY_CHOICES)).all()
+    person_pairs = [(pid, f"{first} {last}".strip()) for pid, first, last in people]
+    org_pairs = [(oid, name) for oid, name in orgs]
+    wanted = {i for i in include if i is not None}
+    missing = wanted - {p[0] for p in person_pairs} - {o[0] for o in org_pairs}
+    if missing:
+        person_pairs += [(p.id, f"{p.first_name} {p.last_name}".strip())
+                         for p in db.session.scalars(select(Person).where(Person.id.in_(missing)))]
+        org_pairs += [(o.id, o.name) for o in db.session.scalars(select(Organization).where(Organization.id.in_(missing)))]
+    return person_pairs, org_pairs

@@ -1,0 +1,178 @@
+"""Leads: possible customers not yet qualified; converting one makes a person, an organisation and a deal."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+
+from app.errors import Conflict, Invalid
+from app.extensions import db
+from app.models import Activity, Attachment, Lead, Organization, Tenant, User
+from app.models.base import utcnow
+from app.permissions import require
+from app.phones import normalise
+from app.schemas.contacts import OrganizationInput, PersonInput
+from app.schemas.deals import DealCreate
+from app.schemas.leads import LeadConvert, LeadInput
+from app.services import audit, deals, keyset, organizations, people, pipelines
+from app.services.records import check_version, get_record, trash
+
+PAGE_SIZE = 50
+
+
+def _country(ctx):
+    return db.session.get(Tenant, ctx.tenant_id).country
+
+
+def _check_owner(ctx, owner_id) -> None:
+    if owner_id is not None and db.session.scalar(
+            select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active)) is None:
+        raise Invalid(_("Please correct the marked fields."), fields={"owner_id": _("Choose someone from your team.")})
+
+
+def _active_owner(ctx, owner_id):
+    """The lead's owner when still an active user of the tenant, else None (the new records get the actor)."""
+    if owner_id is None:
+        return None
+    return db.session.scalar(
+        select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active))
+
+
+def get_lead(ctx, *, lead_id) -> Lead:
+    """One lead of the tenant."""
+    require(ctx, "lead:read")
+    return get_record(ctx, Lead, lead_id)
+
+
+def create_lead(ctx, *, data: LeadInput) -> Lead:
+    """Add a lead (owned by whoever adds it unless another owner is chosen)."""
+    require(ctx, "lead:write")
+    values = data.model_dump()
+    _check_owner(ctx, values["owner_id"])
+    if values["owner_id"] is None and not ctx.is_system:
+        values["owner_id"] = ctx.user_id
+    values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
+    lead = Lead(**values)
+    db.session.add(lead)
+    db.session.flush()
+    audit.record(ctx, "lead.created", lead, {k: (None, v) for k, v in values.items() if v not in (None, "")})
+    return lead
+
+
+def update_lead(ctx, *, lead_id, data: LeadInput, version: int | None) -> Lead:
+    """Save an edit made on `version` of the lead; a converted lead keeps its status."""
+    require(ctx, "lead:write")
+    lead = get_record(ctx, Lead, lead_id)
+    check_version(lead, version)
+    values = data.model_dump(include=data.model_fields_set or None)
+    if "owner_id" in values:
+        _check_owner(ctx, values["owner_id"])
+    if "phone" in values:
+        values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
+    if lead.status == "converted":
+        values.pop("status", None)
+    changes = audit.diff(lead, values)  # 1500 and the stored 1500.00 compare equal: not a change
+    if changes:
+        db.session.flush()
+        audit.record(ctx, "lead.updated", lead, changes)
+    return lead
+
+
+def delete_lead(ctx, *, lead_id) -> None:
+    """Move a lead to the trash with its activities and attachments."""
+    require(ctx, "lead:write")
+    lead = get_record(ctx, Lead, lead_id)
+    trash(ctx, lead, label=lead.name, linked=[(Activity, Activity.lead_id == lead.id),
+                                              (Attachment, Attachment.lead_id == lead.id)])
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """What the lead list filters on; every field optional."""
+
+    q: str | None = None
+    status: str | None = None
+    owner_id: uuid.UUID | None = None
+
+
+def list_leads(ctx, *, filters: LeadFilter = LeadFilter(), after: str | None = None,
+               limit: int = PAGE_SIZE) -> tuple[list[Lead], str | None]:
+    """A page of leads, recently updated first, and the cursor of the next page (keyset, never OFFSET)."""
+    require(ctx, "lead:read")
+    stmt = select(Lead)
+    for term in (filters.q or "").split():
+        stmt = stmt.where(or_(*(func.lower(column).contains(term.lower(), autoescape=True)
+                                for column in (Lead.name, Lead.company, Lead.email, Lead.phone))))
+    if filters.status:
+        stmt = stmt.where(Lead.status == filters.status)
+    if filters.owner_id:
+        stmt = stmt.where(Lead.owner_id == filters.owner_id)
+    stmt = keyset.ordered_after(stmt, Lead.updated_at, Lead.id, keyset.read_cursor(after, datetime.fromisoformat),
+                                descending=True)
+    found, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)
+    return found, keyset.write_cursor(last.updated_at.isoformat(), last.id) if last else None
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """"Ann Marie Hen" -> ("Ann Marie", "Hen"); one word is a first name."""
+    words = name.split()
+    if len(words) < 2:
+        return name.strip(), ""
+    return " ".join(words[:-1]), words[-1]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What converting a lead made."""
+
+    lead: Lead
+    person: object
+    organization: object | None
+    deal: object
+    organization_existed: bool = False
+
+
+def convert_lead(ctx, *, lead_id, data: LeadConvert) -> Conversion:
+    """Turn a lead into a person (and organisation) and a deal in one step, moving its history along."""
+    require(ctx, "lead:write")
+    lead = get_record(ctx, Lead, lead_id)
+    if lead.status == "converted" or lead.converted_at is not None:
+        raise Conflict(_("This lead was already converted."))
+    owner_id = _active_owner(ctx, lead.owner_id)
+    organization, existed = None, False
+    if lead.company and data.create_organization:
+        # A company already on file is reused rather than duplicated.
+        organization = db.session.scalar(
+            select(Organization).where(func.lower(Organization.name) == lead.company.strip().lower())
+            .order_by(Organization.created_at, Organization.id).limit(1))
+        existed = organization is not None
+        if organization is None:
+            organization = organizations.create_organization(
+                ctx, data=OrganizationInput(name=lead.company, phone=None, owner_id=owner_id))
+    first, last = _split_name(lead.name)
+    person = people.create_person(ctx, data=PersonInput(
+        first_name=first, last_name=last, email=lead.email, phone=lead.phone, source=lead.source,
+        organization_id=organization.id if organization else None, owner_id=owner_id,
+        create_anyway=data.create_anyway))
+    pipeline = pipelines.list_pipelines(ctx)
+    if not pipeline or not pipeline[0].stages:
+        raise Invalid(_("There is no pipeline stage to put the deal in. Ask an admin to set one up under Settings."))
+    value = data.deal_value if data.deal_value is not None else lead.estimated_value
+    deal = deals.create_deal(ctx, lead_id=lead.id, data=DealCreate(
+        name=data.deal_name, value=value, pipeline_id=pipeline[0].id, stage_id=pipeline[0].stages[0].id,
+        person_id=person.id, organization_id=organization.id if organization else None, owner_id=owner_id))
+    # The lead's history follows the customer; lead_id stays so the lead's page still shows it.
+    db.session.execute(
+        update(Activity).where(Activity.lead_id == lead.id)
+        .values(person_id=person.id, deal_id=deal.id)
+        .execution_options(synchronize_session=False))
+    before = lead.status
+    lead.status, lead.converted_at = "converted", utcnow()
+    lead.converted_person_id, lead.converted_deal_id = person.id, deal.id
+    lead.converted_organization_id = organization.id if organization else None
+    db.session.flush()
+    audit.record(ctx, "lead.converted", lead, {
+        "status": (before, "converted"), "converted_person_id": (None, person.id),
+        "converted_organization_id": (None, lead.converted_organization_id), "converted_deal_id": (None, deal.id)})
+    return Conversion(lead, person, organization, deal, organization_existed=existed)
