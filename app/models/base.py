@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid, func
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, Uuid, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -83,6 +83,13 @@ class TenantOwned(IdMixin):
 def tenant_table_args(*constraints) -> tuple:
     """__table_args__ for a tenant-owned table: its constraints plus the placeholder schema."""
     return (*constraints, {"schema": TENANT_SCHEMA})
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A PostgreSQL trigram index on lower(column): `lower(column) LIKE '%fragment%'` uses it.
+    SQLite gets none (it has no pg_trgm); the extension lives in the public schema."""
+    return Index(f"ix_{table}_trgm_{column}", text(f"lower({column}) gin_trgm_ops"),
+                 postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
 def tenant_fk(table_column: str) -> str:

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, json_type, tenant_fk, tenant_table_args
+from app.models.base import Base, json_type, tenant_fk, tenant_table_args, trigram_index
 from app.models.records import Record
 
 
@@ -18,6 +18,7 @@ class Organization(Record, Base):
         Index("ix_organizations_tenant_name", "tenant_id", func.lower("name")),
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_organizations_tenant_domain", "tenant_id", "domain"),
+        trigram_index("organizations", "name"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -45,6 +46,11 @@ class Person(Record, Base):
         Index("ix_people_tenant_phone", "tenant_id", "phone_e164"),
         Index("ix_people_tenant_organization", "tenant_id", "organization_id"),
         Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
+        trigram_index("people", "first_name"),
+        trigram_index("people", "last_name"),
+        trigram_index("people", "email"),
+        trigram_index("people", "phone"),
+        trigram_index("people", "phone_e164"),
     )
 
     first_name: Mapped[str] = mapped_column(String(100), default="")

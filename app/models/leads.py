@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, tenant_table_args
+from app.models.base import Base, UTCDateTime, tenant_table_args, trigram_index
 from app.models.records import Record
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "converted")
@@ -22,6 +22,9 @@ class Lead(Record, Base):
         Index("ix_leads_tenant_status", "tenant_id", "status"),
         Index("ix_leads_tenant_email", "tenant_id", "email"),
         Index("ix_leads_tenant_owner", "tenant_id", "owner_id"),
+        trigram_index("leads", "name"),
+        trigram_index("leads", "company"),
+        trigram_index("leads", "email"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
