@@ -82,3 +82,37 @@ def test_settings_page_adds_and_hides_fields(client, make_tenant):
     client.post("/logout")
     login(client, acme.users["rep"])
     assert client.get("/settings/fields").status_code == 403
+
+
+def test_people_forms_validate_save_and_show_custom_fields(app, client, make_tenant):
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        define(ctx, "Customer number", "number", required=True)
+        define(ctx, "Delivery day", "select", options="Monday\nThursday")
+    login(client, acme.admin)
+    form = client.get("/people/new").get_data(as_text=True)
+    assert 'name="custom.customer_number"' in form and "Thursday" in form
+
+    refused = client.post("/people/new", data={"first_name": "Cara", "custom.__form__": "1",
+                                               "custom.customer_number": "lots", "custom.delivery_day": "Sunday"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="custom.customer_number-error"' in page and "Enter a number." in page
+    assert "Choose one of the options." in page
+
+    saved = client.post("/people/new", data={"first_name": "Cara", "custom.__form__": "1",
+                                             "custom.customer_number": "1042", "custom.delivery_day": "Thursday"})
+    assert saved.status_code == 302
+    detail = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "More details" in detail and "1042" in detail and "Thursday" in detail
+
+    person_id = saved.headers["Location"].rsplit("/", 1)[-1]
+    with app.app_context(), tenant_context(acme.id, channel="cli") as ctx:
+        from app.services import people
+        version = people.get_person(ctx, person_id=person_id).version
+    section = client.post(f"/people/{person_id}/sections/more", headers={"HX-Request": "true"},
+                          data={"version": version, "custom.__form__": "1", "custom.customer_number": "7",
+                                "custom.delivery_day": "Monday"})
+    assert section.status_code == 200 and "Monday" in section.get_data(as_text=True)
+    with app.app_context(), tenant_context(acme.id, channel="cli") as ctx:
+        assert people.get_person(ctx, person_id=person_id).custom == {"customer_number": 7, "delivery_day": "Monday"}

@@ -5,14 +5,19 @@ A's admin (whole page and HTMX fragment); B's markers must never appear, and a r
 given B's record ids must answer 404. New routes join by themselves; a route with a
 new kind of id needs a line in ID_PARAMS saying which record of a tenant fills it.
 """
+import io
 import uuid
 
 import pytest
 
 from app.extensions import db
 from app.models import Tenant
+from app.schemas.activities import ActivityCreate
+from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.custom_fields import FieldDefinition
-from app.services import audit, custom_fields
+from app.schemas.deals import DealCreate
+from app.schemas.leads import LeadInput
+from app.services import activities, audit, custom_fields, deals, files, leads, organizations, people
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
 
@@ -22,6 +27,18 @@ MARKER_A, MARKER_B = "MARKER-ALPHA-7f3a", "MARKER-BRAVO-9c1e"
 ID_PARAMS = {
     "user_id": lambda made: made.users["rep"].id,
     "field_id": lambda made: made.records["field"],
+    # the timeline page of a record: a person of the tenant whose timeline carries the marker
+    "subject_type": lambda made: "person",
+    "subject_id": lambda made: made.records["timeline_person"],
+    "activity_id": lambda made: made.records["activity"],
+    # people and organisations: records named with the marker; `section` is a part of their Overview
+    "person_id": lambda made: made.records["person"],
+    "organization_id": lambda made: made.records["organization"],
+    "section": lambda made: "details",
+    # deals and leads: records named with the marker (the deal also linked to the marked organisation)
+    "deal_id": lambda made: made.records["deal"],
+    "lead_id": lambda made: made.records["lead"],
+    "attachment_id": lambda made: made.records["attachment"],
 }
 # Routes not swept, and why.
 NOT_SWEPT = {
@@ -40,6 +57,30 @@ def tenants(app, make_tenant):
             audit.record(ctx, f"marker.{marker}", db.session.get(Tenant, tenant.id), {"note": (None, marker)})
             tenant.records["field"] = custom_fields.create_field(ctx, data=FieldDefinition(
                 entity="person", label=f"Field {marker}", type="text")).id
+        with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+            # activities: one on the timeline, a task due for the admin, one in the trash; all with the marker
+            person = people.create_person(ctx, data=PersonInput(first_name="Timeline", last_name=marker))
+            tenant.records["timeline_person"] = person.id
+            for kind, extra in (("note", {}), ("task", {"due_at": "2020-01-01T09:00"}), ("call", {})):
+                activity = activities.log_activity(ctx, data=ActivityCreate(
+                    kind=kind, subject=f"{kind} {marker}", person_id=person.id, **extra))
+                tenant.records.setdefault("activity", activity.id)
+            activities.delete_activity(ctx, activity_id=activity.id)
+        with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+            organization = organizations.create_organization(ctx, data=OrganizationInput(
+                name=f"Company {marker}", tags=[marker]))
+            tenant.records["organization"] = organization.id
+            tenant.records["person"] = people.create_person(ctx, data=PersonInput(
+                first_name="Person", last_name=marker, email=f"{marker.lower()}@example.com",
+                organization_id=organization.id, tags=[marker])).id
+            tenant.records["attachment"] = files.attach_file(
+                ctx, subject_type="person", subject_id=tenant.records["person"], filename=f"contract {marker}.txt",
+                stream=io.BytesIO(f"Contract for {marker}".encode())).id
+        with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+            tenant.records["deal"] = deals.create_deal(ctx, data=DealCreate(
+                name=f"Deal {marker}", value="1000", organization_id=tenant.records["organization"])).id
+            tenant.records["lead"] = leads.create_lead(ctx, data=LeadInput(
+                name=f"Lead {marker}", company=f"Lead company {marker}")).id
         made[key] = tenant
     return made["a"], made["b"]
 
@@ -89,3 +130,41 @@ def test_filters_with_another_tenants_ids_show_nothing(client, tenants):
     page = client.get(f"/settings/audit?actor={b.admin.id}").get_data(as_text=True)
     assert MARKER_B not in page and "Nothing recorded" in page
     assert client.get(f"/settings/users/{uuid.uuid4()}").status_code == 404
+
+
+def test_people_and_organizations_show_only_their_own_tenant(client, tenants):
+    """B's people and organisations show for B, never for A, also when A searches or filters for them."""
+    a, b = tenants
+    login(client, b.admin)
+    assert f"Person {MARKER_B}" in client.get(f"/people?tag={MARKER_B}").get_data(as_text=True)
+    assert f"Company {MARKER_B}" in client.get("/organizations?q=BRAVO").get_data(as_text=True)
+    client.post("/logout")
+    login(client, a.admin)
+    for url in ("/people?q=BRAVO", f"/people?tag={MARKER_B}", f"/people?owner={b.admin.id}",
+                "/organizations?q=BRAVO", f"/organizations?tag={MARKER_B}",
+                f"/people/new?organization_id={b.records['organization']}"):
+        body = client.get(url).get_data(as_text=True)  # the query itself echoes the marker: look for B's records
+        assert f"Person {MARKER_B}" not in body and f"Company {MARKER_B}" not in body, url
+        assert f"{MARKER_B.lower()}@example.com" not in body, url
+
+
+def test_deals_and_leads_show_only_their_own_tenant(client, tenants):
+    """B's deal and lead show for B (list, board, pages), never for A, also when A searches, filters or moves."""
+    a, b = tenants
+    login(client, b.admin)
+    assert f"Deal {MARKER_B}" in client.get("/deals").get_data(as_text=True)
+    assert f"Deal {MARKER_B}" in client.get("/deals/board").get_data(as_text=True)
+    assert f"Lead {MARKER_B}" in client.get("/leads").get_data(as_text=True)
+    client.post("/logout")
+    login(client, a.admin)
+    for url in ("/deals?q=BRAVO", f"/deals?owner={b.admin.id}", f"/deals/board?owner={b.admin.id}",
+                f"/deals/new?organization_id={b.records['organization']}&person_id={b.records['person']}",
+                "/leads?q=BRAVO", f"/leads?owner={b.admin.id}"):
+        body = client.get(url).get_data(as_text=True)
+        assert f"Deal {MARKER_B}" not in body and f"Lead {MARKER_B}" not in body, url
+        assert f"Company {MARKER_B}" not in body and f"Person {MARKER_B}" not in body, url
+    stage_id = client.get("/deals/board").get_data(as_text=True).split('data-stage-id="')[1].split('"')[0]
+    assert client.post(f"/deals/{b.records['deal']}/move", data={"stage_id": stage_id}).status_code == 404
+    assert client.post(f"/deals/{b.records['deal']}/won").status_code == 404
+    assert client.post(f"/leads/{b.records['lead']}/convert", data={"deal_name": "Stolen"}).status_code == 404
+    assert client.post(f"/leads/{b.records['lead']}/delete").status_code == 404

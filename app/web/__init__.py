@@ -7,13 +7,32 @@ from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, ROLES, can
 from app.services.auth import mfa_requirement
-from app.web import auth, custom_fields, errors, health, home, profile, session, settings
+from app.web import (
+    activities,
+    auth,
+    custom_fields,
+    deals,
+    errors,
+    files,
+    health,
+    home,
+    leads,
+    organizations,
+    people,
+    pipelines,
+    profile,
+    search,
+    session,
+    settings,
+    tasks,
+    trash,
+)
 
 
 def register_web(app: Flask) -> None:
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp):
+    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp, activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(
