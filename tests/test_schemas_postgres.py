@@ -72,3 +72,19 @@ def test_upgrade_is_safe_twice_and_migrates_like_the_models(app, make_tenant):
         assert columns_of("tenant_migrated_x") == columns_of(Tenant.schema_for(built.id))
         assert indexes_of("tenant_migrated_x") == indexes_of(Tenant.schema_for(built.id))
         assert columns_of("tenant_migrated_x")  # not two empty lists
+
+
+def test_people_search_uses_the_trigram_index(app, make_tenant):
+    """The query's search expression and the index's must stay the same, or every search scans the table."""
+    from sqlalchemy import select
+
+    from app.models import Person
+
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table: make the planner show its options
+        stmt = select(Person.id).where(Person.search_text().contains("ann", autoescape=True))
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        sql = sql.replace("tenant.", f'"{Tenant.schema_for(acme.id)}".')  # what schema_translate_map does
+        plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {sql}"))
+        assert "ix_people_trgm_search" in plan, plan

@@ -1,12 +1,15 @@
 """People and organisations."""
 import uuid
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_column, text
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, json_type, tenant_fk, tenant_table_args, trigram_index
 from app.models.records import Record
+
+
+PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
 
 
 class Organization(Record, Base):
@@ -46,10 +49,10 @@ class Person(Record, Base):
         Index("ix_people_tenant_phone", "tenant_id", "phone_e164"),
         Index("ix_people_tenant_organization", "tenant_id", "organization_id"),
         Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
-        trigram_index("people", "first_name"),
-        trigram_index("people", "last_name"),
-        trigram_index("people", "email"),
-        trigram_index("people", "phone"),
+        # One trigram index over what the search box matches (see Person.search_text): a single
+        # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
+        Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
         trigram_index("people", "phone_e164"),
     )
 
@@ -72,3 +75,11 @@ class Person(Record, Base):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def search_text(cls):
+        """Names, email and phone as one lower-cased text: what a search word must occur in.
+        Built to render exactly PERSON_SEARCH_SQL, the expression the PostgreSQL index holds."""
+        space, blank = literal_column("' '"), literal_column("''")
+        return func.lower(cls.first_name + space + cls.last_name + space + func.coalesce(cls.email, blank)
+                          + space + func.coalesce(cls.phone, blank))

@@ -23,7 +23,6 @@ from app.services.contact_lists import (
     assign_owner,
     filter_common,
     keyset_page,
-    like_any,
     load_many,
     sort_keys,
     trash_many,
@@ -59,7 +58,7 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     keys, kinds = sort_keys(SORTS, sort)
     stmt = select(Person, *keys)
     for term in (q or "").split():
-        condition = like_any((Person.first_name, Person.last_name, Person.email, Person.phone), term)
+        condition = Person.search_text().contains(term.lower(), autoescape=True)
         digits = re.sub(r"\D", "", term)
         if len(digits) >= 3:  # "020 7946" finds +442079460000 too
             condition = or_(condition, Person.phone_e164.contains(digits.lstrip("0"), autoescape=True))
