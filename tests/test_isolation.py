@@ -57,6 +57,9 @@ def tenants(app, make_tenant):
             audit.record(ctx, f"marker.{marker}", db.session.get(Tenant, tenant.id), {"note": (None, marker)})
             tenant.records["field"] = custom_fields.create_field(ctx, data=FieldDefinition(
                 entity="person", label=f"Field {marker}", type="text")).id
+            # a deal field of the same key in both tenants, shown in the list: only the values carry the marker
+            custom_fields.create_field(ctx, data=FieldDefinition(entity="deal", label="PO number", type="text",
+                                                                 show_in_list=True))
         with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
             # activities: one on the timeline, a task due for the admin, one in the trash; all with the marker
             person = people.create_person(ctx, data=PersonInput(first_name="Timeline", last_name=marker))
@@ -78,7 +81,8 @@ def tenants(app, make_tenant):
                 stream=io.BytesIO(f"Contract for {marker}".encode())).id
         with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
             tenant.records["deal"] = deals.create_deal(ctx, data=DealCreate(
-                name=f"Deal {marker}", value="1000", organization_id=tenant.records["organization"])).id
+                name=f"Deal {marker}", value="1000", organization_id=tenant.records["organization"],
+                custom={"po_number": f"PO {marker}"})).id
             tenant.records["lead"] = leads.create_lead(ctx, data=LeadInput(
                 name=f"Lead {marker}", company=f"Lead company {marker}")).id
         made[key] = tenant
@@ -149,20 +153,28 @@ def test_people_and_organizations_show_only_their_own_tenant(client, tenants):
 
 
 def test_deals_and_leads_show_only_their_own_tenant(client, tenants):
-    """B's deal and lead show for B (list, board, pages), never for A, also when A searches, filters or moves."""
+    """B's deal and lead show for B (list, board, pages), never for A, also when A searches, filters or moves.
+
+    The deal's custom field value (same field key in both tenants, shown as a list column) goes with it.
+    """
     a, b = tenants
     login(client, b.admin)
     assert f"Deal {MARKER_B}" in client.get("/deals").get_data(as_text=True)
+    assert f"PO {MARKER_B}" in client.get("/deals").get_data(as_text=True)
+    assert f"PO {MARKER_B}" in client.get(f"/deals/{b.records['deal']}").get_data(as_text=True)
     assert f"Deal {MARKER_B}" in client.get("/deals/board").get_data(as_text=True)
     assert f"Lead {MARKER_B}" in client.get("/leads").get_data(as_text=True)
     client.post("/logout")
     login(client, a.admin)
-    for url in ("/deals?q=BRAVO", f"/deals?owner={b.admin.id}", f"/deals/board?owner={b.admin.id}",
+    assert f"PO {MARKER_A}" in client.get("/deals").get_data(as_text=True)
+    for url in ("/deals", f"/deals/{a.records['deal']}", f"/deals/{a.records['deal']}/edit",
+                "/deals?q=BRAVO", f"/deals?owner={b.admin.id}", f"/deals/board?owner={b.admin.id}",
                 f"/deals/new?organization_id={b.records['organization']}&person_id={b.records['person']}",
                 "/leads?q=BRAVO", f"/leads?owner={b.admin.id}"):
         body = client.get(url).get_data(as_text=True)
         assert f"Deal {MARKER_B}" not in body and f"Lead {MARKER_B}" not in body, url
         assert f"Company {MARKER_B}" not in body and f"Person {MARKER_B}" not in body, url
+        assert f"PO {MARKER_B}" not in body, url
     stage_id = client.get("/deals/board").get_data(as_text=True).split('data-stage-id="')[1].split('"')[0]
     assert client.post(f"/deals/{b.records['deal']}/move", data={"stage_id": stage_id}).status_code == 404
     assert client.post(f"/deals/{b.records['deal']}/won").status_code == 404

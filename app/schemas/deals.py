@@ -1,7 +1,7 @@
 """Inputs for deals: creating, editing, moving on the board, winning and losing."""
 import uuid
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 from pydantic import BeforeValidator, Field
@@ -73,6 +73,7 @@ class DealUpdate(InputSchema):
     organization_id: OptionalId = None
     owner_id: OptionalId = None
     notes: optional_text(10000) = None
+    custom: dict[str, Any] | None = None  # custom field values as submitted; the service validates them
 
 
 class DealCreate(DealUpdate):

@@ -1,5 +1,5 @@
 """Inputs for leads and their conversion into a person, organisation and deal."""
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -34,6 +34,7 @@ class LeadInput(InputSchema):
     estimated_value: Money = None
     owner_id: OptionalId = None
     notes: optional_text(10000) = None
+    custom: dict[str, Any] | None = None  # custom field values as submitted; the service validates them
 
 
 class LeadConvert(InputSchema):

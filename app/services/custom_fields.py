@@ -30,6 +30,11 @@ def list_fields(ctx, *, entity: str, include_archived: bool = False) -> list[Cus
     return list(db.session.scalars(stmt.order_by(CustomField.position, CustomField.label)))
 
 
+def list_columns(ctx, *, entity: str) -> list[CustomField]:
+    """The fields an entity's list shows as extra columns (their values are on each record: no query per row)."""
+    return [field for field in list_fields(ctx, entity=entity) if field.show_in_list]
+
+
 def get_field(ctx, field_id: uuid.UUID) -> CustomField:
     field = db.session.get(CustomField, field_id)
     if field is None:

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import Activity, Attachment, Deal, Organization, Person, Pipeline, Stage, Tenant, User
 from app.models.base import utcnow
 from app.permissions import require
-from app.services import audit, keyset
+from app.services import audit, custom_fields, keyset
+from app.services.contact_edits import Problems
 from app.services.pipelines import get_stage, list_pipelines
 from app.services.records import check_version, get_record, trash
 
@@ -82,6 +83,21 @@ def _check_links(ctx, data: dict) -> None:
         raise Invalid(_("Please correct the marked fields."), fields=fields)
 
 
+def _check_input(ctx, fields: dict, *, creating: bool, current_custom: dict | None = None) -> None:
+    """Check the links and the custom field values together (a form shows every mistake at once).
+
+    The submitted `custom` input in `fields` becomes the deal's validated custom dict; an update that sent
+    none leaves the stored values alone.
+    """
+    problems = Problems()
+    problems.check(_check_links, ctx, fields)
+    raw = fields.pop("custom", None)
+    if raw is not None or creating:
+        fields["custom"] = problems.check(lambda: custom_fields.clean_values(
+            ctx, entity="deal", raw=raw or {}, current=current_custom))
+    problems.raise_any()
+
+
 def _cents(value) -> Decimal:
     """An amount as stored: two decimals, zero when not given."""
     return Decimal(value if value is not None else 0).quantize(Decimal("0.01"))
@@ -127,7 +143,7 @@ def create_deal(ctx, *, data, lead_id=None) -> Deal:
             raise Invalid(_("Please correct the marked fields."),
                           fields={"stage_id": _("Choose a stage of the %(pipeline)s pipeline.", pipeline=pipeline.name)})
     fields = data.model_dump(exclude={"pipeline_id", "stage_id"})
-    _check_links(ctx, fields)
+    _check_input(ctx, fields, creating=True)
     tenant = db.session.get(Tenant, ctx.tenant_id)
     deal = Deal(
         name=data.name, value=_cents(data.value),
@@ -137,13 +153,14 @@ def create_deal(ctx, *, data, lead_id=None) -> Deal:
         position=_end_of_stage(stage.id), person_id=data.person_id, organization_id=data.organization_id,
         owner_id=data.owner_id or ctx.user_id, notes=data.notes, lead_id=lead_id,
         status=stage.kind if stage.kind in ("won", "lost") else "open",
-        closed_at=utcnow() if stage.kind in ("won", "lost") else None,
+        closed_at=utcnow() if stage.kind in ("won", "lost") else None, custom=fields["custom"],
     )
     db.session.add(deal)
     db.session.flush()
     audit.record(ctx, "deal.created", deal, {
         "name": (None, deal.name), "value": (None, deal.value), "currency": (None, deal.currency),
-        "stage_id": (None, deal.stage_id), "owner_id": (None, deal.owner_id)})
+        "stage_id": (None, deal.stage_id), "owner_id": (None, deal.owner_id),
+        **({"custom": (None, deal.custom)} if deal.custom else {})})
     return deal
 
 
@@ -153,7 +170,7 @@ def update_deal(ctx, *, deal_id, data, version: int | None) -> Deal:
     deal = get_record(ctx, Deal, deal_id)
     check_version(deal, version)
     fields = data.model_dump(exclude_unset=True, exclude={"pipeline_id", "stage_id"})
-    _check_links(ctx, fields)
+    _check_input(ctx, fields, creating=False, current_custom=deal.custom)
     if "value" in fields:
         fields["value"] = _cents(fields["value"])
     if "currency" in fields and fields["currency"] is None:

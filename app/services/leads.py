@@ -15,7 +15,8 @@ from app.phones import normalise
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadConvert, LeadInput
-from app.services import audit, deals, keyset, organizations, people, pipelines
+from app.services import audit, custom_fields, deals, keyset, organizations, people, pipelines
+from app.services.contact_edits import Problems
 from app.services.records import check_version, get_record, trash
 
 PAGE_SIZE = 50
@@ -29,6 +30,22 @@ def _check_owner(ctx, owner_id) -> None:
     if owner_id is not None and db.session.scalar(
             select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active)) is None:
         raise Invalid(_("Please correct the marked fields."), fields={"owner_id": _("Choose someone from your team.")})
+
+
+def _check_input(ctx, values: dict, *, creating: bool, current_custom: dict | None = None) -> None:
+    """Check the owner and the custom field values together (a form shows every mistake at once).
+
+    The submitted `custom` input in `values` becomes the lead's validated custom dict; an update that sent
+    none leaves the stored values alone.
+    """
+    problems = Problems()
+    if "owner_id" in values:
+        problems.check(_check_owner, ctx, values["owner_id"])
+    raw = values.pop("custom", None)
+    if raw is not None or creating:
+        values["custom"] = problems.check(lambda: custom_fields.clean_values(
+            ctx, entity="lead", raw=raw or {}, current=current_custom))
+    problems.raise_any()
 
 
 def _active_owner(ctx, owner_id):
@@ -49,7 +66,7 @@ def create_lead(ctx, *, data: LeadInput) -> Lead:
     """Add a lead (owned by whoever adds it unless another owner is chosen)."""
     require(ctx, "lead:write")
     values = data.model_dump()
-    _check_owner(ctx, values["owner_id"])
+    _check_input(ctx, values, creating=True)
     if values["owner_id"] is None and not ctx.is_system:
         values["owner_id"] = ctx.user_id
     values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
@@ -66,8 +83,7 @@ def update_lead(ctx, *, lead_id, data: LeadInput, version: int | None) -> Lead:
     lead = get_record(ctx, Lead, lead_id)
     check_version(lead, version)
     values = data.model_dump(include=data.model_fields_set or None)
-    if "owner_id" in values:
-        _check_owner(ctx, values["owner_id"])
+    _check_input(ctx, values, creating=False, current_custom=lead.custom)
     if "phone" in values:
         values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
     if lead.status == "converted":
@@ -114,6 +130,22 @@ def list_leads(ctx, *, filters: LeadFilter = LeadFilter(), after: str | None = N
     return found, keyset.write_cursor(last.updated_at.isoformat(), last.id) if last else None
 
 
+def _conversion_refused(ctx, error: Invalid, *, entity: str) -> Invalid:
+    """Converting fills no custom fields: a required one of the new person or deal is named in words."""
+    keys = {name.removeprefix(custom_fields.FORM_PREFIX) for name in error.fields or {}
+            if name.startswith(custom_fields.FORM_PREFIX)}
+    if not keys:
+        return error
+    labels = ", ".join(f.label for f in custom_fields.list_fields(ctx, entity=entity) if f.key in keys)
+    if entity == "person":
+        message = _("A new person needs %(fields)s, which converting cannot fill in. Add the person by hand, "
+                    "or ask an admin to make these fields optional.", fields=labels)
+    else:
+        message = _("A new deal needs %(fields)s, which converting cannot fill in. Add the deal by hand, "
+                    "or ask an admin to make these fields optional.", fields=labels)
+    return Invalid(message)
+
+
 def _split_name(name: str) -> tuple[str, str]:
     """"Ann Marie Hen" -> ("Ann Marie", "Hen"); one word is a first name."""
     words = name.split()
@@ -151,17 +183,23 @@ def convert_lead(ctx, *, lead_id, data: LeadConvert) -> Conversion:
             organization = organizations.create_organization(
                 ctx, data=OrganizationInput(name=lead.company, phone=None, owner_id=owner_id))
     first, last = _split_name(lead.name)
-    person = people.create_person(ctx, data=PersonInput(
-        first_name=first, last_name=last, email=lead.email, phone=lead.phone, source=lead.source,
-        organization_id=organization.id if organization else None, owner_id=owner_id,
-        create_anyway=data.create_anyway))
+    try:
+        person = people.create_person(ctx, data=PersonInput(
+            first_name=first, last_name=last, email=lead.email, phone=lead.phone, source=lead.source,
+            organization_id=organization.id if organization else None, owner_id=owner_id,
+            create_anyway=data.create_anyway))
+    except Invalid as error:
+        raise _conversion_refused(ctx, error, entity="person") from None
     pipeline = pipelines.list_pipelines(ctx)
     if not pipeline or not pipeline[0].stages:
         raise Invalid(_("There is no pipeline stage to put the deal in. Ask an admin to set one up under Settings."))
     value = data.deal_value if data.deal_value is not None else lead.estimated_value
-    deal = deals.create_deal(ctx, lead_id=lead.id, data=DealCreate(
-        name=data.deal_name, value=value, pipeline_id=pipeline[0].id, stage_id=pipeline[0].stages[0].id,
-        person_id=person.id, organization_id=organization.id if organization else None, owner_id=owner_id))
+    try:
+        deal = deals.create_deal(ctx, lead_id=lead.id, data=DealCreate(
+            name=data.deal_name, value=value, pipeline_id=pipeline[0].id, stage_id=pipeline[0].stages[0].id,
+            person_id=person.id, organization_id=organization.id if organization else None, owner_id=owner_id))
+    except Invalid as error:
+        raise _conversion_refused(ctx, error, entity="deal") from None
     # The lead's history follows the customer; lead_id stays so the lead's page still shows it.
     db.session.execute(
         update(Activity).where(Activity.lead_id == lead.id)

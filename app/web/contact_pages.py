@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from app.errors import Invalid
 from app.extensions import db
 from app.permissions import can, require
-from app.schemas.base import CUSTOM_PREFIX
 from app.schemas.contacts import BulkAssign, BulkTag, MergeChoice
 from app.services import activities, deals, files, users
 from app.services.contact_lists import ids_from
 from app.services.records import StaleEdit
 from app.web.locale import current_tenant
-from app.web.rendering import FORM_ERROR, form_errors, parse, render, section_form
+from app.web.rendering import FORM_ERROR, custom_form_values, form_errors, parse, render, section_form
 
 
 @dataclass
@@ -131,7 +130,7 @@ def form_values(record, schema) -> dict:
     values = {name: getattr(record, name) for name in schema.model_fields if hasattr(record, name) and name != "custom"}
     values["tags"] = ", ".join(record.tags or [])
     values["version"] = record.version
-    values.update({CUSTOM_PREFIX + key: value for key, value in (record.custom or {}).items()})
+    values.update(custom_form_values(record))
     return {k: ("" if v is None else str(v) if isinstance(v, uuid.UUID) else v) for k, v in values.items()}
 
 

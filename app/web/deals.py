@@ -9,8 +9,8 @@ from flask_login import login_required
 from app.models.deals import DEAL_STATUSES
 from app.permissions import require
 from app.schemas.deals import DealCreate, DealLost, DealMove, DealUpdate
-from app.services import deals, users
-from app.web.rendering import FORM_ERROR, parse, render
+from app.services import custom_fields, deals, users
+from app.web.rendering import FORM_ERROR, custom_form_values, parse, render
 from app.web.sales_pages import (
     create_from_form,
     edit_from_form,
@@ -102,7 +102,8 @@ def index():
     pipelines = deals.list_pipelines(g.ctx)
     return render("deals/index.html", fragment=fragment, deals=found, cursor=cursor, owners=owners,
                   filters=filters, sort=sort, sorts=SORT_LABELS, args=request.args, more_args=more_args(),
-                  team=team(), stages=[s for p in pipelines for s in p.stages], statuses=DEAL_STATUSES)
+                  team=team(), stages=[s for p in pipelines for s in p.stages], statuses=DEAL_STATUSES,
+                  custom_columns=custom_fields.list_columns(g.ctx, entity="deal"))
 
 
 # --- one deal -------------------------------------------------------------------------------
@@ -117,7 +118,8 @@ def _form_page(template: str, *, deal=None, form=None, errors=None, status=200, 
     stage_options = [(stage.id, f"{pipeline.name} · {stage.name}" if len(pipelines) > 1 else stage.name)
                      for pipeline in pipelines for stage in pipeline.stages]
     return render(template, deal=deal, form=form or {}, errors=errors or {}, people=people, orgs=orgs,
-                  team=team(), stage_options=stage_options, status=status, **extra)
+                  team=team(), stage_options=stage_options, status=status,
+                  custom_fields=custom_fields.list_fields(g.ctx, entity="deal"), **extra)
 
 
 def _values(deal) -> dict:
@@ -125,7 +127,8 @@ def _values(deal) -> dict:
     return {"name": deal.name, "value": f"{deal.value:.2f}", "currency": deal.currency,
             "probability": deal.probability, "expected_close": deal.expected_close.isoformat() if deal.expected_close else "",
             "person_id": deal.person_id or "", "organization_id": deal.organization_id or "",
-            "owner_id": deal.owner_id or "", "notes": deal.notes or "", "version": deal.version}
+            "owner_id": deal.owner_id or "", "notes": deal.notes or "", "version": deal.version,
+            **custom_form_values(deal)}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -154,7 +157,8 @@ def _detail_page(deal, *, errors=None, status=200):
     pipelines = deals.list_pipelines(g.ctx)
     stages = next((p.stages for p in pipelines if p.id == deal.pipeline_id), [])
     return render("deals/detail.html", deal=deal, owners=owners, stages=stages, errors=errors or {},
-                  status=status, **timeline("deal", deal.id))
+                  custom_fields=custom_fields.list_fields(g.ctx, entity="deal"), status=status,
+                  **timeline("deal", deal.id))
 
 
 @bp.route("/<uuid:deal_id>/edit", methods=["GET", "POST"])

@@ -10,10 +10,10 @@ from app.extensions import db
 from app.models.leads import LEAD_STATUSES
 from app.permissions import require
 from app.schemas.leads import LeadConvert, LeadInput
-from app.services import leads, users
+from app.services import custom_fields, leads, users
 from app.services.people import DuplicatePerson
 from app.web.locale import current_tenant
-from app.web.rendering import FORM_ERROR, form_errors, parse, render
+from app.web.rendering import FORM_ERROR, custom_form_values, form_errors, parse, render
 from app.web.sales_pages import create_from_form, edit_from_form, more_args, optional_uuid, team, timeline
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
@@ -41,20 +41,22 @@ def index():
     owners = users.names_by_id(g.ctx, {lead.owner_id for lead in found})
     fragment = "leads/_rows.html" if request.args.get("after") else "leads/_results.html"
     return render("leads/index.html", fragment=fragment, leads=found, cursor=cursor, owners=owners,
-                  filters=filters, args=request.args, more_args=more_args(), team=team(), statuses=status_labels())
+                  filters=filters, args=request.args, more_args=more_args(), team=team(), statuses=status_labels(),
+                  custom_columns=custom_fields.list_columns(g.ctx, entity="lead"))
 
 
 def _form_page(template, *, lead=None, form=None, errors=None, status=200):
     options = [(key, label) for key, label in status_labels().items() if key != "converted"]
     return render(template, lead=lead, form=form or {}, errors=errors or {}, team=team(),
-                  status_options=options, status=status)
+                  status_options=options, custom_fields=custom_fields.list_fields(g.ctx, entity="lead"), status=status)
 
 
 def _values(lead) -> dict:
     return {"name": lead.name, "company": lead.company or "", "email": lead.email or "", "phone": lead.phone or "",
             "source": lead.source or "", "status": lead.status,
             "estimated_value": f"{lead.estimated_value:.2f}" if lead.estimated_value is not None else "",
-            "owner_id": lead.owner_id or "", "notes": lead.notes or "", "version": lead.version}
+            "owner_id": lead.owner_id or "", "notes": lead.notes or "", "version": lead.version,
+            **custom_form_values(lead)}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -84,7 +86,8 @@ def _convert_defaults(lead) -> dict:
 def _detail_page(lead, *, convert_form, errors=None, duplicate=None, status=200):
     owners = users.names_by_id(g.ctx, {lead.owner_id})
     return render("leads/detail.html", lead=lead, owners=owners, tenant_currency=current_tenant().currency, statuses=status_labels(), convert_form=convert_form,
-                  errors=errors or {}, duplicate=duplicate, status=status, **timeline("lead", lead.id))
+                  errors=errors or {}, duplicate=duplicate, status=status,
+                  custom_fields=custom_fields.list_fields(g.ctx, entity="lead"), **timeline("lead", lead.id))
 
 
 @bp.route("/<uuid:lead_id>/edit", methods=["GET", "POST"])

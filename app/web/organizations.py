@@ -59,6 +59,7 @@ def index():
     empty = not items and not filters.active and not after
     return render("organizations/index.html", fragment="organizations/_rows.html" if list_target("orgs") else None,
                   items=items, next_cursor=cursor, filters=filters,
+                  custom_columns=custom_fields.list_columns(g.ctx, entity="organization"),
                   owners=users.names_by_id(g.ctx, {o.owner_id for o in items}),
                   head_oob=list_target("orgs") == "rows", sort_labels=SORT_LABELS, team=users.list_users(g.ctx), empty=empty)
 

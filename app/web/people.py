@@ -57,6 +57,7 @@ def _team():
 def _list_context(filters: ListFilters, after=None):
     items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after)
     return dict(items=items, next_cursor=cursor, filters=filters,
+                custom_columns=custom_fields.list_columns(g.ctx, entity="person"),
                 owners=users.names_by_id(g.ctx, {p.owner_id for p in items}),
                 org_names=organizations.names_by_id(g.ctx, {p.organization_id for p in items}),
                 sort_labels=SORT_LABELS, head_oob=list_target("people") == "rows")

@@ -33,3 +33,8 @@ def section_form(form, names) -> dict:
     if "custom" in names:
         picked.update({name: value for name, value in form.items() if name.startswith(CUSTOM_PREFIX)})
     return picked
+
+
+def custom_form_values(record) -> dict:
+    """A record's custom field values as its form's `custom.<key>` inputs."""
+    return {CUSTOM_PREFIX + key: value for key, value in (record.custom or {}).items()}
