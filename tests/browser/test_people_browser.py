@@ -22,7 +22,7 @@ def test_add_a_person_then_search_as_you_type(live_app, page):
     assert no_horizontal_scroll(page)
     page.get_by_role("button", name="Add your first person").click()
     add_person(page, "Ada", "Lovelace", "ada@analytical.example")
-    assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()  # waits for the page or the HTMX swap
     assert no_horizontal_scroll(page)
 
     page.goto(f"{base}/people")

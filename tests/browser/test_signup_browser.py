@@ -1,5 +1,6 @@
 """A new user in a real browser: sign up, land in the tenant, manage the team with HTMX."""
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -26,7 +27,7 @@ def sign_up(page, base):
 def test_sign_up_lands_inside_the_new_tenant(live_app, page):
     base = live_app.config["LIVE_URL"]
     sign_up(page, base)
-    assert page.get_by_role("heading", name="Welcome, Sam Sunny").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Sam Sunny")).to_be_visible()  # waits for the page or the HTMX swap
     assert "Sunny Side Eggs" in page.content()
     assert no_horizontal_scroll(page)
     with live_app.app_context():
@@ -55,7 +56,7 @@ def test_admin_adds_a_rep_and_changes_roles_in_place(live_app, page):
     page.get_by_label("Email").fill("rosa@sunnyside.example")
     page.get_by_label("With a temporary password").check()
     page.get_by_role("button", name="Add user").click()
-    assert page.get_by_text("can sign in with this temporary password").is_visible()
+    expect(page.get_by_text("can sign in with this temporary password")).to_be_visible()  # waits for the page or the HTMX swap
     assert no_horizontal_scroll(page)
 
     with live_app.app_context():
@@ -72,7 +73,7 @@ def test_admin_adds_a_rep_and_changes_roles_in_place(live_app, page):
     with page.expect_response(lambda r: r.url.endswith(f"/settings/users/{sam.id}/role")) as answer:
         page.get_by_label("Role of Sam Sunny").select_option("rep")
     assert answer.value.status == 409
-    assert page.get_by_text("is the last active admin").is_visible()
+    expect(page.get_by_text("is the last active admin")).to_be_visible()  # waits for the page or the HTMX swap
     with live_app.app_context():
         assert db.session.get(User, sam.id).role == "admin"
     assert page.console_errors == [] or all("409" in error for error in page.console_errors)
