@@ -355,3 +355,4 @@ def test_show_more_loads_the_next_rows_as_a_fragment(app, client, acme):
     more = client.get(f"/deals?after={cursor}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert more.lstrip().startswith("<tr>") and "Deal 50" in more and "Deal 52" in more and "Deal 49" not in more
     assert "Show more" not in more
+

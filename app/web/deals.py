@@ -165,8 +165,8 @@ def _detail_page(deal, *, errors=None, status=200):
 def edit(deal_id: uuid.UUID):
     """Edit a deal; a save made on an older version is refused with the current values."""
     deal = deals.get_deal(g.ctx, deal_id=deal_id)
+    require(g.ctx, "deal:write")  # before parsing: no form errors for someone who may not edit at all
     if request.method == "GET":
-        require(g.ctx, "deal:write")
         return _edit_page(deal, form=_values(deal))
     return edit_from_form(
         DealUpdate, deal, values=_values, show_form=_edit_page,
