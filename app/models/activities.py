@@ -2,16 +2,16 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, TenantOwned, TimestampMixin, UTCDateTime, tenant_fk, tenant_table_args
-from app.models.records import Trashable
+from app.models.base import Base, TenantOwned, TimestampMixin, UTCDateTime, tenant_table_args
+from app.models.records import LinkedToRecords, Trashable
 
 ACTIVITY_KINDS = ("call", "email", "meeting", "note", "task")
 
 
-class Activity(TenantOwned, TimestampMixin, Trashable, Base):
+class Activity(TenantOwned, TimestampMixin, Trashable, LinkedToRecords, Base):
     """Something that happened (or, for a task, must happen) with a person, organisation, lead or deal."""
 
     __tablename__ = "activities"
@@ -35,11 +35,3 @@ class Activity(TenantOwned, TimestampMixin, Trashable, Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # tasks
     user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)  # who logged it
     channel: Mapped[str] = mapped_column(String(16))  # the door it came through
-    person_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("people.id"), ondelete="CASCADE"), nullable=True)
-    organization_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("organizations.id"), ondelete="CASCADE"), nullable=True)
-    lead_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("leads.id"), ondelete="CASCADE"), nullable=True)
-    deal_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("deals.id"), ondelete="CASCADE"), nullable=True)

@@ -1,14 +1,14 @@
 """Files attached to records (contracts, photos, documents), stored outside the web root."""
 import uuid
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Uuid
+from sqlalchemy import BigInteger, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenant_table_args
-from app.models.records import Trashable
+from app.models.base import Base, TenantOwned, TimestampMixin, tenant_table_args
+from app.models.records import LinkedToRecords, Trashable
 
 
-class Attachment(TenantOwned, TimestampMixin, Trashable, Base):
+class Attachment(TenantOwned, TimestampMixin, Trashable, LinkedToRecords, Base):
     """One uploaded file on a person, organisation, lead or deal."""
 
     __tablename__ = "attachments"
@@ -25,11 +25,3 @@ class Attachment(TenantOwned, TimestampMixin, Trashable, Base):
     size: Mapped[int] = mapped_column(BigInteger)
     storage_key: Mapped[str] = mapped_column(String(200))  # path under the tenant's storage folder
     uploaded_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("people.id"), ondelete="CASCADE"), nullable=True)
-    organization_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("organizations.id"), ondelete="CASCADE"), nullable=True)
-    lead_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("leads.id"), ondelete="CASCADE"), nullable=True)
-    deal_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey(tenant_fk("deals.id"), ondelete="CASCADE"), nullable=True)

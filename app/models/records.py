@@ -2,11 +2,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, Uuid, event
+from sqlalchemy import ForeignKey, Integer, Uuid, event
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
-from app.models.base import TenantOwned, TimestampMixin, UTCDateTime, json_type
+from app.models.base import TenantOwned, TimestampMixin, UTCDateTime, json_type, tenant_fk
 
 
 class Trashable:
@@ -16,6 +16,19 @@ class Trashable:
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deletion_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+
+
+class LinkedToRecords:
+    """Rows that hang on a person, organisation, lead and/or deal (activities, files): gone with them."""
+
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(tenant_fk("people.id"), ondelete="CASCADE"), nullable=True)
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(tenant_fk("organizations.id"), ondelete="CASCADE"), nullable=True)
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(tenant_fk("leads.id"), ondelete="CASCADE"), nullable=True)
+    deal_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey(tenant_fk("deals.id"), ondelete="CASCADE"), nullable=True)
 
 
 class Record(TenantOwned, TimestampMixin, Trashable):
