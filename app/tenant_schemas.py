@@ -38,8 +38,3 @@ def create_schema(session: Session, tenant) -> None:
     )
     migration.stamp(ScriptDirectory(str(MIGRATIONS_DIR)), "heads")
 
-
-def drop_schema(session: Session, tenant) -> None:
-    """Remove the tenant's schema and everything in it (offboarding)."""
-    if is_postgresql(session):
-        session.connection().exec_driver_sql(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')

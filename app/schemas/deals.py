@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from flask_babel import gettext as _
 from pydantic import BeforeValidator, Field
 
+from app.models.deals import STAGE_KINDS
 from app.schemas.base import InputSchema, Required
 from app.schemas.blanks import Blank, OptionalDate, OptionalId, blank_to_none, optional_text
 
@@ -110,4 +111,4 @@ class StageInput(InputSchema):
     name: Annotated[Required, Field(max_length=100)]
     color: Annotated[str, BeforeValidator(_color)] = "#64748b"
     probability: Annotated[int, BeforeValidator(lambda v: 0 if blank_to_none(v) is None else _percent(v))] = 0
-    kind: Literal["open", "won", "lost"] = "open"
+    kind: Literal[STAGE_KINDS] = "open"  # type: ignore[valid-type]

@@ -60,6 +60,15 @@ def diff(obj, data: dict) -> dict:
     return changes
 
 
+def apply_changes(ctx, entity, values: dict, *, event: str):
+    """Write `values` onto `entity` and record `event` with what really changed (nothing if nothing did)."""
+    changes = diff(entity, values)
+    if changes:
+        db.session.flush()  # the UPDATE (and its version check) happens before the event is written
+        record(ctx, event, entity, changes)
+    return entity
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     """What the audit page filters on; every field optional."""

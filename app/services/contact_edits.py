@@ -68,15 +68,6 @@ def add_record(ctx, model, values: dict, *, owner_given: bool, event: str):
     return record
 
 
-def apply_changes(ctx, record, values: dict, *, event: str):
-    """Write validated `values` onto `record`, auditing what really changed."""
-    changes = audit.diff(record, values)
-    if changes:
-        db.session.flush()
-        audit.record(ctx, event, record, changes)
-    return record
-
-
 def fill_blanks(keep: Record, other: Record, fields: tuple) -> dict:
     """Give `keep` the values of `other` for the fields it lacks, its tags and custom fields; the changes."""
     updates = {field: getattr(other, field) for field in fields

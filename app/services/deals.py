@@ -177,11 +177,8 @@ def update_deal(ctx, *, deal_id, data, version: int | None) -> Deal:
         del fields["currency"]
     if "probability" in fields and fields["probability"] is None:
         del fields["probability"]
-    changes = audit.diff(deal, fields)  # Decimal("1.5") vs the stored 1.50 compare equal: not a change
-    if changes:
-        db.session.flush()
-        audit.record(ctx, "deal.updated", deal, changes)
-    return deal
+    # Decimal("1.5") and the stored 1.50 compare equal: not a change
+    return audit.apply_changes(ctx, deal, fields, event="deal.updated")
 
 
 def delete_deal(ctx, *, deal_id) -> None:

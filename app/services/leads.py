@@ -88,11 +88,8 @@ def update_lead(ctx, *, lead_id, data: LeadInput, version: int | None) -> Lead:
         values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
     if lead.status == "converted":
         values.pop("status", None)
-    changes = audit.diff(lead, values)  # 1500 and the stored 1500.00 compare equal: not a change
-    if changes:
-        db.session.flush()
-        audit.record(ctx, "lead.updated", lead, changes)
-    return lead
+    # 1500 and the stored 1500.00 compare equal: not a change
+    return audit.apply_changes(ctx, lead, values, event="lead.updated")
 
 
 def delete_lead(ctx, *, lead_id) -> None:

@@ -12,7 +12,6 @@ from app.services import audit, records
 from app.services.contact_edits import (
     Problems,
     add_record,
-    apply_changes,
     check_common_fields,
     merge_records,
 )
@@ -100,7 +99,7 @@ def update_organization(ctx, *, organization_id, data: OrganizationInput, versio
     organization = records.get_record(ctx, Organization, organization_id)
     records.check_version(organization, version)
     values = _values(ctx, data, creating=False, current_custom=organization.custom)
-    return apply_changes(ctx, organization, values, event="organization.updated")
+    return audit.apply_changes(ctx, organization, values, event="organization.updated")
 
 
 def delete_organization(ctx, *, organization_id):

@@ -13,7 +13,6 @@ from app.services import audit, records
 from app.services.contact_edits import (
     Problems,
     add_record,
-    apply_changes,
     check_common_fields,
     merge_records,
 )
@@ -140,7 +139,7 @@ def update_person(ctx, *, person_id, data: PersonInput, version: int | None) -> 
     if not any(n.strip() for n in names.values()):
         raise Invalid(_("Please correct the marked fields."),
                       fields={"first_name": _("Give at least a first or a last name.")})
-    return apply_changes(ctx, person, values, event="person.updated")
+    return audit.apply_changes(ctx, person, values, event="person.updated")
 
 
 def delete_person(ctx, *, person_id):
