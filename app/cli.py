@@ -6,13 +6,14 @@ from flask.cli import AppGroup
 from app.errors import DomainError
 from app.extensions import db
 from app.permissions import ROLES, markdown_table
-from app.schemas.accounts import PasswordSet, SignUp, UserCreate
+from app.schemas.accounts import PasswordSet, SignUp, TokenCreate, UserCreate
 from app.schemas.base import validate
-from app.services import tenants, users
+from app.services import tenants, tokens, users
 from app.tenancy import tenant_context
 
 tenants_cli = AppGroup("tenants", help="Create and list tenants.")
 users_cli = AppGroup("users", help="Manage users of a tenant.")
+tokens_cli = AppGroup("tokens", help="Personal access tokens for the API and MCP.")
 
 
 def _fail(error: DomainError):
@@ -70,6 +71,22 @@ def create_user(slug, email, password, role, name):
     click.echo(f"Added {data.email} to {slug} as {role}")
 
 
+@tokens_cli.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default="CLI", help="A name to recognise the token by.")
+def create_token(email, name):
+    """Make a personal access token for a user; prints the token on the last line."""
+    try:
+        user = users.find_by_email(email)
+        data = validate(TokenCreate, {"name": name})
+        with tenant_context(user.tenant_id, channel="cli", user_id=user.id) as ctx:
+            _token, secret = tokens.create_token(ctx, data=data)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Token {name!r} for {email}; it is shown only once:")
+    click.echo(secret)
+
+
 @click.command("permissions")
 def print_permissions():
     """The permission table as Markdown."""
@@ -79,4 +96,5 @@ def print_permissions():
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(print_permissions)

@@ -9,10 +9,11 @@ from app.models.deals import Deal, Pipeline, Stage
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
 from app.models.tenants import Tenant
+from app.models.tokens import ApiToken
 from app.models.trash import TrashEntry
 from app.models.users import User
 
 __all__ = [
-    "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
+    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
 ]

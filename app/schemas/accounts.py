@@ -72,3 +72,7 @@ class TenantSettings(InputSchema):
     currency: Annotated[Required, Field(min_length=3, max_length=3)]
     country: str = ""
     mfa_required_for_admins: bool = False
+
+
+class TokenCreate(InputSchema):
+    name: Annotated[Required, Field(max_length=100)]

@@ -39,6 +39,14 @@ def ensure_email_free(email: str) -> None:
                       fields={"email": _("An account with this email already exists.")})
 
 
+def find_by_email(email: str) -> User:
+    """The active user with this email, in any tenant (for operators' commands, not for doors)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.active.is_(True)))
+    if user is None:
+        raise NotFound(_("No active user has this email."))
+    return user
+
+
 def list_users(ctx) -> list[User]:
     """The tenant's users, active first, by name."""
     require(ctx, "user:read")

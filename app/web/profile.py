@@ -1,11 +1,11 @@
-"""Each user's own profile: name, password, two-factor authentication."""
+"""Each user's own profile: name, password, two-factor authentication, API tokens."""
 from flask import Blueprint, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user
 
 from app.errors import Invalid
-from app.schemas.accounts import Code, PasswordChange, ProfileUpdate
-from app.services import auth, users
+from app.schemas.accounts import Code, PasswordChange, ProfileUpdate, TokenCreate
+from app.services import auth, tokens, users
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -21,7 +21,8 @@ def _signed_in():
 def _page(status=200, **context):
     me = users.current_user(g.ctx)
     context.setdefault("errors", {})
-    return render("profile/index.html", me=me, mfa=auth.mfa_requirement(me), status=status, **context)
+    return render("profile/index.html", me=me, mfa=auth.mfa_requirement(me), tokens=tokens.list_tokens(g.ctx),
+                  status=status, **context)
 
 
 @bp.get("")
@@ -99,3 +100,21 @@ def recovery_codes():
     """Replace my recovery codes with new ones, shown once."""
     codes = auth.regenerate_recovery_codes(g.ctx)
     return render("profile/recovery_codes.html", codes=codes)
+
+
+@bp.post("/tokens")
+def create_token():
+    """Make a personal access token; its secret is on this one page and nowhere else."""
+    data, errors = parse(TokenCreate, request.form)
+    if errors:
+        return _page(status=FORM_ERROR, token_errors=errors, token_form=request.form)
+    token, secret = tokens.create_token(g.ctx, data=data)
+    return _page(new_token=token, new_secret=secret)
+
+
+@bp.post("/tokens/<uuid:token_id>/revoke")
+def revoke_token(token_id):
+    """Revoke one of my tokens: programs using it are refused from now on."""
+    token = tokens.revoke_token(g.ctx, token_id=token_id)
+    flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
+    return redirect(url_for("profile.index"))

@@ -1,0 +1,67 @@
+"""Personal access tokens: each user makes, names and revokes their own; a token acts as its user.
+
+Tokens live in a shared table (the API finds the tenant from the token), so every query here
+names the context's tenant and user itself; the guard covers tenant-owned tables only.
+"""
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.errors import NotFound
+from app.extensions import db
+from app.models import ApiToken
+from app.models.base import utcnow
+from app.schemas.accounts import TokenCreate
+from app.services import audit
+from app.services.passwords import hash_token
+
+PREFIX = "roost_"
+SHOWN = len(PREFIX) + 6  # how much of a token its list shows
+# Writing last_used_at on every request would make each API read a write; a minute is precise enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def create_token(ctx, *, data: TokenCreate) -> tuple[ApiToken, str]:
+    """A new token for the context's user; the secret is returned once and only its hash is kept."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(tenant_id=ctx.tenant_id, user_id=ctx.user_id, name=data.name,
+                     token_hash=hash_token(secret), prefix=secret[:SHOWN])
+    db.session.add(token)
+    db.session.flush()
+    audit.record(ctx, "token.created", token, {"name": (None, token.name)})
+    return token, secret
+
+
+def list_tokens(ctx) -> list[ApiToken]:
+    """The context's user's tokens that still work, newest first."""
+    stmt = select(ApiToken).where(ApiToken.tenant_id == ctx.tenant_id, ApiToken.user_id == ctx.user_id,
+                                  ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at.desc())
+    return list(db.session.scalars(stmt))
+
+
+def revoke_token(ctx, *, token_id) -> ApiToken:
+    """Stop one of my tokens from working; another user's token is not found."""
+    token = db.session.scalar(select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.tenant_id == ctx.tenant_id, ApiToken.user_id == ctx.user_id,
+        ApiToken.revoked_at.is_(None)))
+    if token is None:
+        raise NotFound(_("This token does not exist."))
+    token.revoked_at = utcnow()
+    audit.record(ctx, "token.revoked", token, {"revoked_at": (None, token.revoked_at)})
+    return token
+
+
+def authenticate(secret: str) -> ApiToken | None:
+    """The working token with this secret, its user active; None for anything else."""
+    if not secret.startswith(PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret),
+                                                     ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.active or token.user.tenant_id != token.tenant_id:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        token.last_used_at = now
+    return token
