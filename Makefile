@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 VENDOR := static/vendor
 
-.PHONY: run test install install-test system-packages browser migrate clean
+.PHONY: run test install install-test system-packages browser migrate clean bench bench-seed bench-large
 
 run: install migrate
 	SECURE_COOKIES=false $(VENV)/bin/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
@@ -23,6 +23,23 @@ install-test: install $(VENV)/.installed-test
 
 migrate: install
 	$(VENV)/bin/flask --app wsgi db upgrade
+
+# Benchmarks on the local PostgreSQL and Redis (see bench/README.md): `small` end to end, then `large`.
+bench: $(VENV)/.installed-bench
+	$(PY) bench/generate.py --size small
+	$(PY) bench/load.py --size small
+
+bench-seed: $(VENV)/.installed-bench
+	$(PY) bench/generate.py --size seed
+	$(PY) bench/load.py --size seed
+
+bench-large: $(VENV)/.installed-bench
+	$(PY) bench/generate.py --size large
+	$(PY) bench/load.py --size large
+
+$(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	touch $@
 
 # Debian packages the project needs to build: venv support, Node's npm.
 system-packages:

@@ -1,0 +1,46 @@
+"""The ceiling: the least a Python web app can do to answer Roost's people list and name search.
+
+Flask and SQLAlchemy Core, one query per request, JSON out, no templates, no sessions, no tenant guard.
+bench/load.py serves it with the same gunicorn settings as Roost, over the same database, so each Roost
+figure can be given as a share of what this stack can do at all on this machine.
+
+    gunicorn bench.ceiling:app     # with DATABASE_URL
+"""
+import os
+
+from flask import Flask, jsonify, request
+from sqlalchemy import Column, MetaData, String, Table, Uuid, create_engine, func, literal_column, select
+
+people = Table("people", MetaData(), Column("id", Uuid), Column("first_name", String), Column("last_name", String),
+               Column("email", String), Column("phone", String), Column("deleted_at", String), schema="tenant")
+engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True)
+app = Flask(__name__)
+COLUMNS = (people.c.id, people.c.first_name, people.c.last_name, people.c.email, people.c.phone)
+SPACE, BLANK = literal_column("' '"), literal_column("''")
+# The same expression as Roost's trigram index (app.models.contacts.PERSON_SEARCH_SQL), so it is used.
+SEARCH = func.lower(people.c.first_name + SPACE + people.c.last_name + SPACE + func.coalesce(people.c.email, BLANK)
+                    + SPACE + func.coalesce(people.c.phone, BLANK))
+
+
+def _rows(statement):
+    schema = request.args["tenant"]
+    with engine.connect().execution_options(schema_translate_map={"tenant": schema}) as connection:
+        return [{"id": str(row.id), "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
+                 "phone": row.phone} for row in connection.execute(statement)]
+
+
+@app.get("/people")
+def list_people():
+    """50 people of one tenant by name."""
+    return jsonify(_rows(select(*COLUMNS).where(people.c.deleted_at.is_(None))
+                         .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
+                         .limit(50)))
+
+
+@app.get("/search")
+def search_people():
+    """Up to 50 people whose names, email or phone contain the fragment."""
+    fragment = request.args.get("q", "").lower()
+    return jsonify(_rows(select(*COLUMNS).where(people.c.deleted_at.is_(None), SEARCH.like(f"%{fragment}%"))
+                         .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
+                         .limit(50)))

@@ -1,0 +1,181 @@
+"""Load: Roost served as in production, 100 users over tenants and roles, a realistic mix, and the ceiling.
+
+    .venv/bin/python bench/load.py --size small [--duration 60] [--runs 1] [--modes users,saturation]
+
+Needs the data set of bench/generate.py (made first when missing). Starts gunicorn (--workers, default
+4 sync workers: 2 per core, as the database works beside them) on the data set's PostgreSQL with Redis
+and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn settings. Then, per
+run and mode, Locust drives --users users for --duration seconds, and in saturation mode the ceiling
+too. Prints a table per mode (requests/s, p50, p95, p99, errors; saturation also the ratio to the
+ceiling) with the median of the runs, and writes bench/results/load-<size>.json. Every loop is bounded
+by --duration; all traffic goes to 127.0.0.1.
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+VENV_BIN = Path(sys.executable).parent
+ROOST_PORT, CEILING_PORT = 8101, 8102
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+# What each Roost operation is compared with in saturation mode (the issue's targets).
+CEILING_OF = {"API people list": ("ceiling list", 0.5), "people list": ("ceiling list", 0.3),
+              "person detail": ("ceiling list", 0.3), "search as you type": ("ceiling search", 0.5)}
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+class MemoryWatch(threading.Thread):
+    """Samples, once a second, the largest resident memory among gunicorn's workers (its master's children)."""
+
+    def __init__(self, server: subprocess.Popen):
+        super().__init__(daemon=True)
+        self.server, self.peak_mb, self.done = server, 0.0, threading.Event()
+
+    def run(self):
+        while not self.done.wait(1.0):
+            try:
+                children = psutil.Process(self.server.pid).children()
+                rss = max((child.memory_info().rss for child in children), default=0)
+            except psutil.Error:
+                continue
+            self.peak_mb = max(self.peak_mb, rss / 2**20)
+
+
+def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, duration: int, out: Path) -> dict:
+    """Run Locust headless for `duration` seconds; returns its per-operation figures."""
+    prefix = out / f"{mode}-{'-'.join(classes)}"
+    subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), *classes, "--headless",
+                    "--users", str(users), "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{duration}s",
+                    "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+                    "--stop-timeout", "5"],
+                   env={**os.environ, "BENCH_DATASET": str(dataset), "BENCH_MODE": mode}, check=False,
+                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"), timeout=duration + 120)
+    figures = {}
+    with open(f"{prefix}_stats.csv") as stats:
+        for row in csv.DictReader(stats):
+            if row["Name"] == "Aggregated" or row["Name"].startswith("login"):
+                continue
+            figures[row["Name"]] = {"rps": float(row["Requests/s"]), "p50": float(row["50%"]),
+                                    "p95": float(row["95%"]), "p99": float(row["99%"]),
+                                    "requests": int(row["Request Count"]), "errors": int(row["Failure Count"])}
+    return figures
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Per operation and figure, the median over the runs (machines here are shared and noisy)."""
+    names = sorted({name for run in runs for name in run})
+    return {name: {key: statistics.median(run[name][key] for run in runs if name in run)
+                   for key in ("rps", "p50", "p95", "p99", "requests", "errors")} for name in names}
+
+
+def table(title: str, figures: dict, ceiling: dict | None = None) -> str:
+    lines = [title, f"{'operation':<28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}"
+             + (f"{'x ceiling':>11}" if ceiling else "")]
+    for name, f in figures.items():
+        line = f"{name:<28}{f['rps']:>8.1f}{f['p50']:>8.0f}{f['p95']:>8.0f}{f['p99']:>8.0f}{f['errors']:>8.0f}"
+        if ceiling and name in CEILING_OF and CEILING_OF[name][0] in ceiling:
+            line += f"{f['rps'] / ceiling[CEILING_OF[name][0]]['rps']:>11.2f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="small")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--duration", type=int, default=60, help="seconds per run and mode")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--modes", default="users,saturation")
+    args = parser.parse_args()
+    dataset = RESULTS / f"dataset-{args.size}.json"
+    if not dataset.exists():
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--size", args.size], check=True)
+    data = json.loads(dataset.read_text())
+    env = {"DATABASE_URL": data["database_url"], "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench",
+           "SECURE_COOKIES": "false", "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+           "LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute", "API_RATE_LIMIT": "1000000 per minute"}
+    gunicorn = [str(VENV_BIN / "gunicorn"), "--workers", str(args.workers), "--bind"]
+    out = Path(tempfile.mkdtemp(prefix="roost-load-"))
+    servers = [start(gunicorn + [f"127.0.0.1:{ROOST_PORT}", "wsgi:app"], env, out / "roost.log"),
+               start(gunicorn + [f"127.0.0.1:{CEILING_PORT}", "bench.ceiling:app"], env, out / "ceiling.log"),
+               start([str(VENV_BIN / "rq"), "worker", "roost", "--url", REDIS_URL], env, out / "worker.log")]
+    report = {"size": args.size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "machine": {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30),
+                          "python": platform.python_version()},
+              "settings": {"users": args.users, "duration_s": args.duration, "runs": args.runs,
+                           "gunicorn_workers": args.workers, "rq_workers": 1}, "modes": {}}
+    try:
+        wait_for(f"http://127.0.0.1:{ROOST_PORT}/healthz")
+        wait_for(f"http://127.0.0.1:{CEILING_PORT}/people?tenant=tenant_{data['tenants'][0]['id'].replace('-', '')}")
+        memory = MemoryWatch(servers[0])
+        memory.start()
+        for mode in args.modes.split(","):
+            roost_runs, ceiling_runs = [], []
+            for _ in range(args.runs):
+                roost_runs.append(locust(dataset, mode, ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}",
+                                         args.users, args.duration, out))
+                if mode == "saturation":
+                    ceiling_runs.append(locust(dataset, mode, ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}",
+                                               args.users, args.duration, out))
+            roost, ceiling = median_of(roost_runs), median_of(ceiling_runs) if ceiling_runs else None
+            report["modes"][mode] = {"roost": roost, "ceiling": ceiling, "runs": {"roost": roost_runs,
+                                                                                "ceiling": ceiling_runs}}
+            print(table(f"\n{args.size}, {mode} mode, {args.users} users, {args.duration} s x {args.runs} run(s):",
+                        roost, ceiling))
+            if ceiling:
+                print(table("ceiling (bench/ceiling.py, same gunicorn settings):", ceiling))
+        memory.done.set()
+        report["peak_worker_memory_mb"] = round(memory.peak_mb, 1)
+        print(f"\npeak gunicorn worker memory: {memory.peak_mb:.0f} MB")
+    finally:
+        for server in servers:
+            stop(server)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"load-{args.size}.json"
+    path.write_text(json.dumps(report, indent=1))
+    print(f"wrote {path}; server logs in {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""What 100 people do in Roost, for Locust (bench/load.py runs it; it is not run on its own).
+
+RoostUser signs in as one of the data set's users and repeats a realistic mix of pages and writes;
+CeilingUser asks the minimal app of bench/ceiling.py for the same list and search. BENCH_DATASET names
+the data set's JSON (bench/generate.py), BENCH_MODE is `users` (1–3 s pauses, as people work) or
+`saturation` (no pauses: the most each operation serves).
+"""
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import between, constant, task
+from locust.contrib.fasthttp import FastHttpUser
+
+DATASET = json.loads(open(os.environ["BENCH_DATASET"]).read())
+WAIT = between(1, 3) if os.environ.get("BENCH_MODE", "users") == "users" else constant(0)
+FRAGMENTS = ["an", "ann", "mar", "smi", "son", "lee", "ber", "gar", "mue", "wil"]
+SORTS = ["name", "email", "created_at", "updated_at"]
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
+PERSON_LINK = re.compile(r'href="/people/([0-9a-f-]{36})"')
+DEAL_CARD = re.compile(r'/deals/([0-9a-f-]{36})/move')
+STAGE_MENU = re.compile(r'name="stage_id">(.*?)</select>', re.S)  # a card's "move to stage" menu
+OPTION = re.compile(r'<option value="([0-9a-f-]{36})"')
+NEXT_PAGE = re.compile(r'href="/people\?[^"]*after=([^"&]+)')
+_accounts = itertools.cycle(DATASET["users"])
+
+
+def _first(pattern, text):
+    found = pattern.search(text)
+    return next((group for group in found.groups() if group), None) if found else None
+
+
+class RoostUser(FastHttpUser):
+    """One signed-in person: browses, searches, opens records, logs notes, moves deals, uses the API."""
+
+    wait_time = WAIT
+
+    def on_start(self):
+        self.account = next(_accounts)
+        self.api = {"Authorization": f"Bearer {self.account['token']}"}
+        page = self.client.get("/login", name="login form").text
+        self.client.post("/login", name="login", data={
+            "email": self.account["email"], "password": DATASET["password"], "csrf_token": _first(CSRF, page)})
+        people_page = self.client.get("/people", name="people list").text
+        self.csrf = _first(CSRF, people_page)
+        self.people = PERSON_LINK.findall(people_page) or [None]
+        self.cursor = _first(NEXT_PAGE, people_page)
+        self.sells = self.account["role"] in ("admin", "head", "rep")
+        self.deals, self.stages = [], []
+        if self.sells:
+            board = self.client.get("/deals/board", name="pipeline board").text
+            self.deals = DEAL_CARD.findall(board)
+            menu = STAGE_MENU.search(board)
+            self.stages = OPTION.findall(menu.group(1)) if menu else []
+
+    def _htmx(self, target=None):
+        headers = {"HX-Request": "true", "X-CSRFToken": self.csrf}
+        if target:
+            headers["HX-Target"] = target
+        return headers
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/", name="dashboard")
+
+    @task(3)
+    def people_list(self):
+        self.client.get(f"/people?sort={random.choice(SORTS)}&dir={random.choice(['asc', 'desc'])}",
+                        name="people list")
+
+    @task(1)
+    def people_filtered(self):
+        self.client.get(f"/people?tag={random.choice(['vip', 'wholesale', 'retail'])}&sort=updated_at&dir=desc",
+                        name="people list filtered")
+
+    @task(1)
+    def people_later_page(self):
+        if self.cursor:
+            self.client.get(f"/people?sort=name&dir=asc&after={self.cursor}", name="people list later page",
+                            headers=self._htmx("people-more"))
+
+    @task(3)
+    def search_as_you_type(self):
+        word = random.choice(FRAGMENTS)
+        for end in range(2, len(word) + 1):  # one request per keystroke past the second, as the box sends
+            self.client.get(f"/people?q={word[:end]}", name="search as you type", headers=self._htmx("people-rows"))
+
+    @task(3)
+    def person_detail(self):
+        person = random.choice(self.people)
+        if person:
+            self.client.get(f"/people/{person}", name="person detail")
+
+    @task(1)
+    def pipeline_board(self):
+        if self.sells:
+            self.client.get("/deals/board", name="pipeline board")
+
+    @task(1)
+    def log_a_note(self):
+        person = random.choice(self.people)
+        if person:
+            self.client.post("/activities", name="log a note", headers=self._htmx(), data={
+                "subject_type": "person", "subject_id": person, "kind": "note", "subject": "Called about the order"})
+
+    @task(1)
+    def move_a_deal(self):
+        if self.deals and self.stages:
+            self.client.post(f"/deals/{random.choice(self.deals)}/move", name="move a deal", headers=self._htmx(),
+                             data={"stage_id": random.choice(self.stages)})
+
+    @task(2)
+    def api_list(self):
+        self.client.get("/api/v1/contacts?limit=50", name="API people list", headers=self.api)
+
+    @task(1)
+    def api_create(self):
+        n = random.randrange(10**9)
+        self.client.post("/api/v1/contacts", name="API create person", headers=self.api,
+                         json={"first_name": "Load", "last_name": f"Test {n}", "email": f"load{n}@bench.example"})
+
+
+class CeilingUser(FastHttpUser):
+    """The ceiling: the same list and search from a minimal app with one query and no templates."""
+
+    wait_time = WAIT
+
+    def on_start(self):
+        self.schema = "tenant_" + DATASET["tenants"][0]["id"].replace("-", "")
+
+    @task(1)
+    def ceiling_list(self):
+        self.client.get(f"/people?tenant={self.schema}", name="ceiling list")
+
+    @task(1)
+    def ceiling_search(self):
+        self.client.get(f"/search?tenant={self.schema}&q={random.choice(FRAGMENTS)}", name="ceiling search")
