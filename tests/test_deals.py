@@ -1,4 +1,5 @@
 """Deals: the services (create, edit, move, win/lose, trash, list, board) and their pages."""
+import re
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -256,6 +257,23 @@ def test_board_totals_and_filters_in_fixed_queries(app, acme):
         assert soon.columns[0].count == 2
 
 
+def test_a_long_column_pages_in_board_order_with_totals_over_all_its_deals(app, acme):
+    with app.app_context(), as_admin(app, acme) as ctx:
+        for index in range(7):
+            new_deal(ctx, name=f"D{index}", value="10")
+        db.session.flush()
+        column = deals.board(ctx, per_column=3).columns[0]
+        assert [d.name for d in column.deals] == ["D0", "D1", "D2"]
+        assert (column.count, column.totals) == (7, {"USD": Decimal("70")})
+        seen, cursor, next_id = [d.name for d in column.deals], column.next_cursor, column.next_deal_id
+        while cursor:
+            _view, page = deals.board_column(ctx, stage_id=column.stage.id, after=cursor, limit=3)
+            assert page.deals[0].id == next_id  # "Show more" names the first card it brings
+            seen += [d.name for d in page.deals]
+            cursor, next_id = page.next_cursor, page.next_deal_id
+        assert seen == [f"D{index}" for index in range(7)]
+
+
 # --- pages ----------------------------------------------------------------------------------
 
 def test_deal_pages_create_edit_and_show(app, client, acme):
@@ -356,3 +374,15 @@ def test_show_more_loads_the_next_rows_as_a_fragment(app, client, acme):
     assert more.lstrip().startswith("<tr>") and "Deal 50" in more and "Deal 52" in more and "Deal 49" not in more
     assert "Show more" not in more
 
+
+
+def test_the_board_shows_a_page_of_each_column_and_loads_the_rest_on_request(app, client, acme):
+    with app.app_context(), as_admin(app, acme) as ctx:
+        for index in range(deals.BOARD_CARDS + 2):
+            new_deal(ctx, name=f"Order {index:03d}", value="5")
+    login(client, acme.admin)
+    board = client.get("/deals/board").get_data(as_text=True)
+    assert "Order 049" in board and "Order 050" not in board and "52 deals" in board and "$260.00" in board
+    more = re.search(r'<li class="board-more" data-deal-id="[^"]+">\s*<a href="([^"]+)"', board).group(1)
+    rest = client.get(more.replace("&amp;", "&"), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Order 050" in rest and "Order 051" in rest and "Order 049" not in rest and "board-more" not in rest

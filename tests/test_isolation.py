@@ -38,6 +38,7 @@ ID_PARAMS = {
     # deals and leads: records named with the marker (the deal also linked to the marked organisation)
     "deal_id": lambda made: made.records["deal"],
     "lead_id": lambda made: made.records["lead"],
+    "stage_id": lambda made: made.records["stage"],  # a board column holding the marked deal
     "attachment_id": lambda made: made.records["attachment"],
 }
 # Routes not swept, and why.
@@ -80,9 +81,10 @@ def tenants(app, make_tenant):
                 ctx, subject_type="person", subject_id=tenant.records["person"], filename=f"contract {marker}.txt",
                 stream=io.BytesIO(f"Contract for {marker}".encode())).id
         with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
-            tenant.records["deal"] = deals.create_deal(ctx, data=DealCreate(
+            deal = deals.create_deal(ctx, data=DealCreate(
                 name=f"Deal {marker}", value="1000", organization_id=tenant.records["organization"],
-                custom={"po_number": f"PO {marker}"})).id
+                custom={"po_number": f"PO {marker}"}))
+            tenant.records["deal"], tenant.records["stage"] = deal.id, deal.stage_id
             tenant.records["lead"] = leads.create_lead(ctx, data=LeadInput(
                 name=f"Lead {marker}", company=f"Lead company {marker}")).id
         made[key] = tenant

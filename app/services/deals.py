@@ -19,6 +19,7 @@ from app.services.pipelines import get_stage, list_pipelines
 from app.services.records import check_version, get_record, trash
 
 PAGE_SIZE = 50
+BOARD_ORDER = (Deal.position, Deal.id)  # a board column's order, top to bottom (also its keyset)
 
 
 def _with_parties(stmt):
@@ -216,7 +217,7 @@ def _place(deal: Deal, stage_id, position: int | None, *, moved_in: bool, before
             deal.position = _end_of_stage(stage_id)
         return
     others = list(db.session.scalars(
-        select(Deal).where(Deal.stage_id == stage_id, Deal.id != deal.id).order_by(Deal.position, Deal.created_at, Deal.id)))
+        select(Deal).where(Deal.stage_id == stage_id, Deal.id != deal.id).order_by(*BOARD_ORDER)))
     anchor = next((i for i, other in enumerate(others) if other.id == before_id), None) if before_id else None
     if anchor is not None:
         position = anchor
@@ -335,17 +336,27 @@ def _key_of(deal: Deal, sort: str) -> str:
 
 # --- the board ------------------------------------------------------------------------------
 
+BOARD_CARDS = 50  # cards per column at first; a column of thousands pages in with "Show more"
+
+
 @dataclass
 class Column:
-    """One stage on the board with its deals and totals (value per currency)."""
+    """One stage on the board: its first cards, how many deals it holds in all, their totals (value per
+    currency), and where the next page starts (the cursor, and the first card not shown) when it has more."""
 
     stage: Stage
     deals: list[Deal] = field(default_factory=list)
+    count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)
+    next_cursor: str | None = None
+    next_deal_id: uuid.UUID | None = None
 
-    @property
-    def count(self) -> int:
-        return len(self.deals)
+    def cut(self, fetched: list[Deal], limit: int) -> None:
+        """Keep `limit` of the `limit` + 1 cards fetched; the extra one says where the next page starts."""
+        self.deals = fetched[:limit]
+        if len(fetched) > limit:
+            last = self.deals[-1]
+            self.next_cursor, self.next_deal_id = keyset.write_cursor(str(last.position), last.id), fetched[limit].id
 
 
 @dataclass
@@ -355,8 +366,19 @@ class Board:
     columns: list[Column]
 
 
-def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = None) -> Board:
-    """The stages of a pipeline with their deals (in board order) and totals, in a fixed number of queries."""
+def _board_conditions(pipeline_id, owner_id, close_before) -> list:
+    conditions = [Deal.pipeline_id == pipeline_id]
+    if owner_id:
+        conditions.append(Deal.owner_id == owner_id)
+    if close_before:
+        conditions.append(Deal.expected_close <= close_before)
+    return conditions
+
+
+def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = None,
+          per_column: int = BOARD_CARDS) -> Board:
+    """The stages of a pipeline with their first deals (in board order), counts and totals, in a fixed
+    number of queries however many deals there are: totals are summed by the database, cards are paged."""
     require(ctx, "deal:read")
     pipelines = list_pipelines(ctx)  # stages come along (selectin)
     pipeline = next((p for p in pipelines if p.id == pipeline_id), None) if pipeline_id else None
@@ -366,19 +388,37 @@ def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = N
     if pipeline is None:
         return Board(None, [], [])
     columns = {stage.id: Column(stage) for stage in pipeline.stages}
-    stmt = select(Deal).where(Deal.pipeline_id == pipeline.id)
-    if owner_id:
-        stmt = stmt.where(Deal.owner_id == owner_id)
-    if close_before:
-        stmt = stmt.where(Deal.expected_close <= close_before)
-    stmt = stmt.options(selectinload(Deal.person), selectinload(Deal.organization))
-    for deal in db.session.scalars(stmt.order_by(Deal.position, Deal.created_at, Deal.id)):
-        column = columns.get(deal.stage_id)
-        if column is None:
-            continue
-        column.deals.append(deal)
-        column.totals[deal.currency] = column.totals.get(deal.currency, Decimal("0")) + (deal.value or 0)
+    conditions = _board_conditions(pipeline.id, owner_id, close_before)
+    sums = select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value)).where(*conditions)
+    for stage_id, currency, count, total in db.session.execute(sums.group_by(Deal.stage_id, Deal.currency)):
+        if stage_id in columns:
+            columns[stage_id].count += count
+            columns[stage_id].totals[currency] = _cents(total)
+    rank = func.row_number().over(partition_by=Deal.stage_id, order_by=BOARD_ORDER).label("rank")
+    ranked = select(Deal.id, rank).where(*conditions).subquery()
+    stmt = (select(Deal).join(ranked, ranked.c.id == Deal.id).where(ranked.c.rank <= per_column + 1)
+            .options(selectinload(Deal.person), selectinload(Deal.organization)).order_by(*BOARD_ORDER))
+    fetched: dict[uuid.UUID, list[Deal]] = {}
+    for deal in db.session.scalars(stmt):
+        fetched.setdefault(deal.stage_id, []).append(deal)
+    for stage_id, column in columns.items():
+        column.cut(fetched.get(stage_id, []), per_column)
     return Board(pipeline, pipelines, list(columns.values()))
+
+
+def board_column(ctx, *, stage_id, after: str | None, owner_id=None, close_before: date | None = None,
+                 limit: int = BOARD_CARDS) -> tuple[Board, Column]:
+    """The next cards of one column of the board, after the cursor of the last card shown."""
+    require(ctx, "deal:read")
+    stage = get_stage(ctx, stage_id)
+    pipeline = next((p for p in list_pipelines(ctx) if p.id == stage.pipeline_id), None)
+    column = Column(stage)
+    last = keyset.read_cursor(after, int)
+    stmt = select(Deal).where(Deal.stage_id == stage.id, *_board_conditions(stage.pipeline_id, owner_id, close_before))
+    stmt = keyset.ordered_after(stmt, Deal.position, Deal.id, last, descending=False)
+    column.cut(list(db.session.scalars(stmt.options(selectinload(Deal.person), selectinload(Deal.organization))
+                                       .limit(limit + 1))), limit)
+    return Board(pipeline, [pipeline], [column]), column
 
 
 # --- choices for forms ----------------------------------------------------------------------

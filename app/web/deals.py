@@ -40,9 +40,13 @@ def _board_args(source) -> dict:
             "close_before": optional_day(source.get("close_before"))}
 
 
+def _owners(view) -> dict:
+    return users.names_by_id(g.ctx, {d.owner_id for c in view.columns for d in c.deals})
+
+
 def _render_board(args: dict, *, status: int = 200, error: str | None = None, moved=None):
     view = deals.board(g.ctx, **args)
-    owners = users.names_by_id(g.ctx, {d.owner_id for c in view.columns for d in c.deals})
+    owners = _owners(view)
     board_status = None
     if moved is not None:  # said to screen readers after a move
         stage = next((c.stage for c in view.columns if c.stage.id == moved.stage_id), None)
@@ -55,6 +59,15 @@ def _render_board(args: dict, *, status: int = 200, error: str | None = None, mo
 def board():
     """The kanban board of a pipeline: one column per stage, filterable by owner and close date."""
     return _render_board(_board_args(request.args))
+
+
+@bp.get("/board/stages/<uuid:stage_id>")
+def board_column(stage_id: uuid.UUID):
+    """The next cards of one board column ("Show more"), with the same filters as the board."""
+    args = _board_args(request.args)
+    view, column = deals.board_column(g.ctx, stage_id=stage_id, after=request.args.get("after"),
+                                      owner_id=args["owner_id"], close_before=args["close_before"])
+    return render("deals/_column_page.html", board=view, column=column, owners=_owners(view), filters=args)
 
 
 @bp.post("/<uuid:deal_id>/move")
