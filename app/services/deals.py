@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.errors import Invalid, NotFound
@@ -211,23 +211,26 @@ def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=
 
 
 def _place(deal: Deal, stage_id, position: int | None, *, moved_in: bool, before_id=None) -> None:
-    """Put the deal at `position` (or above `before_id`) among the other deals of the column, renumbering 0..n."""
+    """Put the deal above `before_id` (or at index `position`) in its column, the end when neither names a card.
+
+    Only the cards below the new place move down one, in one UPDATE: a column of thousands of deals
+    is never loaded to reorder it. Positions stay ordered, not necessarily 0..n.
+    """
     if position is None and before_id is None:
         if moved_in:
             deal.position = _end_of_stage(stage_id)
         return
-    others = list(db.session.scalars(
-        select(Deal).where(Deal.stage_id == stage_id, Deal.id != deal.id).order_by(*BOARD_ORDER)))
-    anchor = next((i for i, other in enumerate(others) if other.id == before_id), None) if before_id else None
-    if anchor is not None:
-        position = anchor
-    elif before_id is not None or position is None:
-        position = len(others)  # the card below it is gone (or was never there): the end
-    position = min(position, len(others))
-    others.insert(position, deal)
-    for index, item in enumerate(others):
-        if item.position != index:
-            item.position = index
+    column = select(Deal.position).where(Deal.stage_id == stage_id, Deal.id != deal.id)
+    if before_id is not None:
+        anchor = db.session.scalar(column.where(Deal.id == before_id))
+    else:
+        anchor = db.session.scalar(column.order_by(*BOARD_ORDER).offset(position).limit(1))
+    if anchor is None:  # the card below it is gone (or was never there): the end
+        deal.position = _end_of_stage(stage_id)
+        return
+    db.session.execute(update(Deal).where(Deal.stage_id == stage_id, Deal.id != deal.id, Deal.position >= anchor)
+                       .values(position=Deal.position + 1))
+    deal.position = anchor
 
 
 def _closing_stage(deal: Deal, kind: str) -> Stage | None:
