@@ -9,27 +9,16 @@ import itertools
 import json
 import os
 import random
-import re
 
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
+from pages import CSRF, DEAL_CARD, NEXT_PAGE, PERSON_LINK, first, stage_ids
 
 DATASET = json.loads(open(os.environ["BENCH_DATASET"]).read())
 WAIT = between(1, 3) if os.environ.get("BENCH_MODE", "users") == "users" else constant(0)
 FRAGMENTS = ["an", "ann", "mar", "smi", "son", "lee", "ber", "gar", "mue", "wil"]
 SORTS = ["name", "email", "created_at", "updated_at"]
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
-PERSON_LINK = re.compile(r'href="/people/([0-9a-f-]{36})"')
-DEAL_CARD = re.compile(r'/deals/([0-9a-f-]{36})/move')
-STAGE_MENU = re.compile(r'name="stage_id">(.*?)</select>', re.S)  # a card's "move to stage" menu
-OPTION = re.compile(r'<option value="([0-9a-f-]{36})"')
-NEXT_PAGE = re.compile(r'href="/people\?[^"]*after=([^"&]+)')
 _accounts = itertools.cycle(DATASET["users"])
-
-
-def _first(pattern, text):
-    found = pattern.search(text)
-    return next((group for group in found.groups() if group), None) if found else None
 
 
 class RoostUser(FastHttpUser):
@@ -42,18 +31,17 @@ class RoostUser(FastHttpUser):
         self.api = {"Authorization": f"Bearer {self.account['token']}"}
         page = self.client.get("/login", name="login form").text
         self.client.post("/login", name="login", data={
-            "email": self.account["email"], "password": DATASET["password"], "csrf_token": _first(CSRF, page)})
+            "email": self.account["email"], "password": DATASET["password"], "csrf_token": first(CSRF, page)})
         people_page = self.client.get("/people", name="people list").text
-        self.csrf = _first(CSRF, people_page)
+        self.csrf = first(CSRF, people_page)
         self.people = PERSON_LINK.findall(people_page) or [None]
-        self.cursor = _first(NEXT_PAGE, people_page)
+        self.cursor = first(NEXT_PAGE, people_page)
         self.sells = self.account["role"] in ("admin", "head", "rep")
         self.deals, self.stages = [], []
         if self.sells:
             board = self.client.get("/deals/board", name="pipeline board").text
             self.deals = DEAL_CARD.findall(board)
-            menu = STAGE_MENU.search(board)
-            self.stages = OPTION.findall(menu.group(1)) if menu else []
+            self.stages = stage_ids(board)
 
     def _htmx(self, target=None):
         headers = {"HX-Request": "true", "X-CSRFToken": self.csrf}
