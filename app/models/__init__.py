@@ -11,8 +11,10 @@ from app.models.records import Record, Trashable
 from app.models.tenants import Tenant
 from app.models.trash import TrashEntry
 from app.models.users import User
+from app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+    "Webhook", "WebhookDelivery",
 ]
