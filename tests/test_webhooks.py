@@ -5,6 +5,8 @@ tests/test_webhooks_redis.py.
 """
 import ipaddress
 import json
+import socket
+import subprocess
 import uuid
 
 import pytest
@@ -245,6 +247,29 @@ def test_redirects_are_not_followed(app, make_tenant):
             people.create_person(ctx, data=PersonInput(first_name="Di"))
         assert len(receiver.received) == 1
         assert deliveries(app, acme, hook_id)[0][2] == 302
+
+
+def test_unreachable_slow_and_untrusted_receivers_are_logged(app, make_tenant, tmp_path):
+    """No connection, no answer in time, a certificate that does not verify: each is a logged failure."""
+    allow_local(app)
+    app.config["WEBHOOK_TIMEOUT_SECONDS"] = 0.5
+    acme = make_tenant("Acme")
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        closed_url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True)
+    with Receiver(delay=2) as slow, Receiver(tls=(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))) as untrusted:
+        hooks = {name: add_hook(app, acme, url, ["contact.created"])[0] for name, url in (
+            ("closed", closed_url), ("slow", slow.url()), ("untrusted", untrusted.url(host="localhost")))}
+        with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+            people.create_person(ctx, data=PersonInput(first_name="Eve"))
+        assert untrusted.received == []  # the handshake failed before anything was sent
+    errors = {name: deliveries(app, acme, hook_id)[0] for name, hook_id in hooks.items()}
+    assert errors["closed"][2:] == (None, "Could not connect.")
+    assert errors["slow"][2:] == (None, "No answer in time.")
+    assert errors["untrusted"][2] is None and "The secure connection failed" in errors["untrusted"][3]
 
 
 def test_settings_page(app, client, make_tenant):

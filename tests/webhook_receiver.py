@@ -1,7 +1,9 @@
 """A real HTTP server on 127.0.0.1 (in a thread) that receives webhooks and answers with chosen statuses."""
 import hashlib
 import hmac
+import ssl
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,10 +21,14 @@ class Received:
 
 
 class Receiver:
-    """Answers each POST with the next of `statuses` (the last one repeats) and keeps what it got."""
+    """Answers each POST with the next of `statuses` (the last one repeats) and keeps what it got.
 
-    def __init__(self, statuses=(200,)):
+    `delay` seconds pass before each answer; `tls` = (certificate file, key file) serves HTTPS.
+    """
+
+    def __init__(self, statuses=(200,), *, delay: float = 0, tls: tuple[str, str] | None = None):
         self.statuses = list(statuses)
+        self.scheme = "https" if tls else "http"
         self.received: list[Received] = []
         receiver = self
 
@@ -30,6 +36,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.received.append(Received(self.path, dict(self.headers), body))
+                time.sleep(delay)
                 status = receiver.statuses[min(len(receiver.received), len(receiver.statuses)) - 1]
                 answer = b'{"ok": true}' if status < 300 else b"receiver is down"
                 self.send_response(status)
@@ -41,10 +48,15 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.handle_error = lambda request, address: None  # a client that gave up is not news here
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def url(self, path: str = "/hooks/roost") -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{path}"
+    def url(self, path: str = "/hooks/roost", *, host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.server.server_port}{path}"
 
     def __enter__(self):
         self.thread.start()

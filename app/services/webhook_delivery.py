@@ -97,15 +97,18 @@ def _post(target: Target, hook: Webhook, delivery: WebhookDelivery) -> None:
             delivery.error = _("The receiver answered HTTP %(status)d.", status=response.status)
     except (urllib3.exceptions.HTTPError, OSError) as error:
         delivery.error = _describe(error)[:500]
+    except Exception as error:  # a receiver's oddity must never fail the save that raised the event (inline)
+        log.exception("webhook %s: delivery failed unexpectedly", hook.id)
+        delivery.error = _("The connection failed: %(reason)s", reason=error)[:500]
     finally:
         pool.close()
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, urllib3.exceptions.NewConnectionError):  # before TimeoutError: it is a subclass
+        return _("Could not connect.")
     if isinstance(error, urllib3.exceptions.TimeoutError):
         return _("No answer in time.")
-    if isinstance(error, urllib3.exceptions.NewConnectionError):
-        return _("Could not connect.")
     if isinstance(error, urllib3.exceptions.SSLError):
         return _("The secure connection failed: %(reason)s", reason=error)
     return _("The connection failed: %(reason)s", reason=error)

@@ -12,9 +12,6 @@ from flask_babel import gettext as _
 
 from app.errors import Invalid
 
-MAX_URL_LENGTH = 2000
-
-
 @dataclass(frozen=True)
 class Target:
     """A checked webhook URL: connect to `address`, present `host` (TLS name and Host header)."""
@@ -47,8 +44,6 @@ def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def check_url(url: str) -> Target:
     """The URL's target after resolving its host, or Invalid (on the `url` field) saying why it is refused."""
     config = current_app.config
-    if len(url) > MAX_URL_LENGTH:
-        _refuse(_("Use at most %(n)d characters.", n=MAX_URL_LENGTH))
     parts = urlsplit(url.strip())
     schemes = ("https", "http") if config["WEBHOOK_ALLOW_HTTP"] else ("https",)
     if parts.scheme.lower() not in schemes:
@@ -63,7 +58,8 @@ def check_url(url: str) -> Target:
     except ValueError:
         _refuse(_("The port number in this address is not valid."))
     try:
-        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        host = parts.hostname.encode("idna").decode()  # the ASCII form, as DNS, TLS and the Host header need it
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         _refuse(_("We could not find %(host)s. Check the address.", host=parts.hostname))
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in found]
@@ -73,4 +69,4 @@ def check_url(url: str) -> Target:
             _refuse(_("%(host)s points to a private or local address (%(address)s). Webhooks only go to "
                       "addresses on the public internet.", host=parts.hostname, address=internal))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(scheme=scheme, host=parts.hostname, port=port, path=path, address=str(addresses[0]))
+    return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))

@@ -93,8 +93,7 @@ def _detail(hook, status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("form", {"url": hook.url, "events": list(hook.events)})
     return render("webhooks/detail.html", fragment="webhooks/_deliveries.html", hook=hook, deliveries=deliveries,
-                  next_cursor=cursor, event_groups=_event_groups(), event_labels=EVENT_LABELS, status=status,
-                  **context)
+                  next_cursor=cursor, event_groups=_event_groups(), status=status, **context)
 
 
 @bp.get("/<uuid:webhook_id>")
@@ -165,8 +164,7 @@ def delete(webhook_id: uuid.UUID):
 def delivery(webhook_id: uuid.UUID, delivery_id: uuid.UUID):
     """One delivery attempt: what was sent and what came back."""
     found = webhooks.get_delivery(g.ctx, webhook_id=webhook_id, delivery_id=delivery_id)
-    return render("webhooks/delivery.html", hook=webhooks.get_webhook(g.ctx, webhook_id=webhook_id),
-                  delivery=found, event_labels=EVENT_LABELS)
+    return render("webhooks/delivery.html", hook=webhooks.get_webhook(g.ctx, webhook_id=webhook_id), delivery=found)
 
 
 @bp.post("/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/redeliver")
