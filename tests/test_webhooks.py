@@ -333,3 +333,35 @@ def test_a_rep_cannot_open_webhook_settings(client, make_tenant):
     assert client.get("/settings/webhooks").status_code == 403
     assert client.post("/settings/webhooks", data={"url": PUBLIC_URL, "events": "contact.created"}).status_code == 403
     assert "/settings/webhooks" not in client.get("/settings/users").get_data(as_text=True)
+
+
+def test_old_deliveries_are_purged_by_the_daily_job(app, make_tenant):
+    from datetime import timedelta
+
+    from app.models.base import utcnow
+    from jobs.webhooks import purge_deliveries
+
+    allow_local(app)
+    acme = make_tenant("Acme")
+    with Receiver() as receiver:
+        hook_id, _secret = add_hook(app, acme, receiver.url(), ["contact.created"])
+        with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+            people.create_person(ctx, data=PersonInput(first_name="Old"))
+            people.create_person(ctx, data=PersonInput(first_name="New"))
+    with app.app_context(), tenant_context(acme.id, channel="cli") as ctx:
+        old = webhooks.list_deliveries(ctx, webhook_id=hook_id)[0][-1]
+        old.created_at = utcnow() - timedelta(days=31)
+    with app.app_context(), tenant_context(acme.id, channel="job") as ctx:
+        assert purge_deliveries(ctx) == 1
+    assert len(deliveries(app, acme, hook_id)) == 1
+
+
+def test_cron_registers_the_daily_log_purge():
+    from rq.cron import CronScheduler
+
+    from jobs.webhooks import purge_deliveries_all_tenants
+
+    scheduler = CronScheduler(connection=None)
+    scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does
+    [job] = [j for j in scheduler.get_jobs() if j.func is purge_deliveries_all_tenants]
+    assert job.cron == "47 3 * * *" and job.queue_name == "roost"

@@ -1,14 +1,15 @@
 """Webhooks admins register: adding, changing, pausing and deleting hooks, test events, the delivery log."""
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.models import Webhook, WebhookDelivery
+from app.models.base import utcnow
 from app.permissions import require
 from app.schemas.webhooks import WebhookInput
 from app.services import audit, keyset
@@ -17,6 +18,7 @@ from app.services.webhook_delivery import PING, queue_delivery
 from app.services.webhook_urls import check_url
 
 LOG_PAGE_SIZE = 50
+LOG_KEEP_DAYS = 30
 
 
 def new_secret() -> str:
@@ -127,3 +129,12 @@ def redeliver(ctx, *, webhook_id, delivery_id) -> None:
     queue_delivery(ctx, hook, delivery.payload)
     audit.record(ctx, "webhook.redelivered", hook,
                  {"delivery_id": (None, delivery.id), "event": (None, delivery.event)})
+
+
+def purge_old_deliveries(ctx, *, keep_days: int = LOG_KEEP_DAYS) -> int:
+    """Delete delivery attempts older than `keep_days` (the daily job); how many."""
+    require(ctx, "webhook:manage")
+    cutoff = utcnow() - timedelta(days=keep_days)
+    result = db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.created_at < cutoff)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
