@@ -91,7 +91,8 @@ def _post(target: Target, hook: Webhook, delivery: WebhookDelivery) -> None:
         response = pool.urlopen("POST", target.path, body=body, headers=headers, redirect=False, retries=False,
                                 preload_content=False)
         delivery.status_code = response.status
-        delivery.response_excerpt = response.read(EXCERPT_BYTES, decode_content=False).decode("utf-8", "replace")
+        excerpt = response.read(EXCERPT_BYTES, decode_content=False).decode("utf-8", "replace")
+        delivery.response_excerpt = excerpt.replace("\x00", "")  # PostgreSQL text cannot hold NUL
         response.release_conn()
         if not delivery.succeeded:
             delivery.error = _("The receiver answered HTTP %(status)d.", status=response.status)
