@@ -8,20 +8,25 @@ import json
 import socket
 import subprocess
 import uuid
+from datetime import timedelta
 
 import pytest
+from rq.cron import CronScheduler
 from sqlalchemy import select
 
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.models import AuditEvent, WebhookDelivery
+from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate
+from app.schemas.base import validate
 from app.schemas.contacts import PersonInput
 from app.schemas.deals import DealCreate
 from app.schemas.webhooks import WebhookInput
 from app.services import activities, deals, people, pipelines, webhooks
 from app.services.webhook_urls import is_internal
 from app.tenancy import tenant_context
+from jobs.webhooks import purge_deliveries, purge_deliveries_all_tenants
 from tests.conftest import login
 from tests.webhook_receiver import Receiver
 
@@ -73,9 +78,9 @@ def test_hooks_are_added_changed_paused_and_deleted(app, make_tenant):
 
 def test_events_must_be_chosen_from_the_list(app):
     with app.app_context():
-        for events, message in (([], "Choose at least one event."), (["contact.exploded"], "Choose events from the list.")):
+        for events, message in (([], "Choose at least one event."),
+                                (["contact.exploded"], "Choose events from the list.")):
             with pytest.raises(Invalid) as refused:
-                from app.schemas.base import validate
                 validate(WebhookInput, {"url": PUBLIC_URL, "events": events})
             assert refused.value.fields == {"events": message}
 
@@ -156,7 +161,8 @@ def test_subscribed_events_arrive_signed_with_the_record(app, make_tenant):
         assert (body["event"], body["tenant"], body["channel"]) == ("contact.created", str(acme.id), "web")
         uuid.UUID(body["id"])
         assert body["data"]["id"] == str(person_id)
-        assert {k: body["data"][k] for k in ("first_name", "last_name", "email", "tags", "custom_fields", "owner_id")} == {
+        fields = ("first_name", "last_name", "email", "tags", "custom_fields", "owner_id")
+        assert {k: body["data"][k] for k in fields} == {
             "first_name": "Ann", "last_name": "Hen", "email": "ann@farm.example", "tags": ["eggs"],
             "custom_fields": {}, "owner_id": str(acme.admin.id)}
         [logged] = deliveries(app, acme, hook_id)
@@ -300,6 +306,7 @@ def test_settings_page(app, client, make_tenant):
         assert ping.headers["X-Roost-Event"] == "ping" and ping.signed_with(secret)
         log = client.get(base).get_data(as_text=True)
         assert "<code>ping</code>" in log and '<span class="delivery-status">200</span>' in log
+        assert '<span class="delivery-ok">200</span>' in client.get("/settings/webhooks").get_data(as_text=True)
         fragment = client.get(base, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert fragment.lstrip().startswith('<div id="deliveries"') and "<html" not in fragment
 
@@ -336,11 +343,6 @@ def test_a_rep_cannot_open_webhook_settings(client, make_tenant):
 
 
 def test_old_deliveries_are_purged_by_the_daily_job(app, make_tenant):
-    from datetime import timedelta
-
-    from app.models.base import utcnow
-    from jobs.webhooks import purge_deliveries
-
     allow_local(app)
     acme = make_tenant("Acme")
     with Receiver() as receiver:
@@ -357,10 +359,6 @@ def test_old_deliveries_are_purged_by_the_daily_job(app, make_tenant):
 
 
 def test_cron_registers_the_daily_log_purge():
-    from rq.cron import CronScheduler
-
-    from jobs.webhooks import purge_deliveries_all_tenants
-
     scheduler = CronScheduler(connection=None)
     scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does
     [job] = [j for j in scheduler.get_jobs() if j.func is purge_deliveries_all_tenants]

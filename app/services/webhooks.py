@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, select
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -108,6 +108,16 @@ def list_deliveries(ctx, *, webhook_id, before: str | None = None, limit: int = 
                                 keyset.read_cursor(before, datetime.fromisoformat), descending=True)
     found, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)
     return found, keyset.write_cursor(last.created_at.isoformat(), last.id) if last else None
+
+
+def latest_deliveries(ctx) -> dict[uuid.UUID, WebhookDelivery]:
+    """{hook id: its most recent delivery attempt}, for the list of hooks: one query (the guard filters its subquery)."""
+    require(ctx, "webhook:manage")
+    latest = (select(WebhookDelivery.webhook_id, func.max(WebhookDelivery.created_at).label("created_at"))
+              .group_by(WebhookDelivery.webhook_id).subquery())
+    stmt = select(WebhookDelivery).join(latest, and_(WebhookDelivery.webhook_id == latest.c.webhook_id,
+                                                     WebhookDelivery.created_at == latest.c.created_at))
+    return {delivery.webhook_id: delivery for delivery in db.session.scalars(stmt)}
 
 
 def get_delivery(ctx, *, webhook_id, delivery_id) -> WebhookDelivery:

@@ -60,8 +60,8 @@ def _form_input(form) -> dict:
 def _index(status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("form", {"url": "", "events": []})
-    return render("webhooks/index.html", hooks=webhooks.list_webhooks(g.ctx), event_groups=_event_groups(),
-                  status=status, **context)
+    return render("webhooks/index.html", hooks=webhooks.list_webhooks(g.ctx), latest=webhooks.latest_deliveries(g.ctx),
+                  event_groups=_event_groups(), status=status, **context)
 
 
 @bp.get("")
