@@ -363,3 +363,28 @@ def test_cron_registers_the_daily_log_purge():
     scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does
     [job] = [j for j in scheduler.get_jobs() if j.func is purge_deliveries_all_tenants]
     assert job.cron == "47 3 * * *" and job.queue_name == "roost"
+
+
+def test_another_tenants_hooks_are_not_found(app, client, make_tenant):
+    """Tenant A's admin cannot see, try, pause, redeliver or delete tenant B's hook: each is a 404."""
+    allow_local(app)
+    a, b = make_tenant("Alpha"), make_tenant("Bravo")
+    with Receiver() as receiver:
+        hook_id, _secret = add_hook(app, b, receiver.url(), ["contact.created"])
+        with app.app_context(), tenant_context(b.id, channel="web", user_id=b.admin.id) as ctx:
+            webhooks.send_test(ctx, webhook_id=hook_id)
+        with app.app_context(), tenant_context(b.id, channel="cli") as ctx:
+            delivery_id = webhooks.list_deliveries(ctx, webhook_id=hook_id)[0][0].id
+        login(client, a.admin)
+        base = f"/settings/webhooks/{hook_id}"
+        for url, data in ((base, {"url": receiver.url(), "events": "deal.won"}), (f"{base}/test", {}),
+                          (f"{base}/active", {"active": "false"}), (f"{base}/secret", {}), (f"{base}/delete", {}),
+                          (f"{base}/deliveries/{delivery_id}/redeliver", {})):
+            assert client.post(url, data=data).status_code == 404, url
+        assert len(receiver.received) == 1  # only B's own test event
+    with app.app_context(), tenant_context(b.id, channel="cli") as ctx:
+        hook = webhooks.get_webhook(ctx, webhook_id=hook_id)
+        assert (hook.active, hook.events) == (True, ["contact.created"])
+    with app.app_context(), tenant_context(a.id, channel="web", user_id=a.admin.id) as ctx:
+        with pytest.raises(NotFound):
+            webhooks.get_delivery(ctx, webhook_id=hook_id, delivery_id=delivery_id)
