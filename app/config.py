@@ -56,4 +56,11 @@ def from_environment(instance_path: Path) -> dict:
         "BCRYPT_ROUNDS": 12,
         "MFA_GRACE_DAYS": 7,
         "INVITE_VALID_DAYS": 7,
+        # Webhooks: https only, and never to private or loopback addresses, unless development asks.
+        "WEBHOOK_ALLOW_HTTP": _flag("WEBHOOK_ALLOW_HTTP", False),
+        "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE", False),
+        "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5")),
+        "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6")),
+        # Retry n waits base * 4**(n-1): 30 s, 2 min, 8 min, 32 min, ~2 h with the default.
+        "WEBHOOK_RETRY_BASE_SECONDS": float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30")),
     }

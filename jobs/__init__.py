@@ -9,6 +9,7 @@ import importlib
 import logging
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 
 from flask import Flask, current_app
@@ -31,6 +32,7 @@ class PendingJob:
     tenant_id: uuid.UUID
     user_id: uuid.UUID | None
     kwargs: dict = field(default_factory=dict)
+    delay: timedelta | None = None  # run this long after the commit (rq's scheduler holds it until then)
 
 
 def _path(func) -> str:
@@ -46,6 +48,17 @@ def enqueue(ctx: TenantContext, func, **kwargs) -> None:
     db.session().info.setdefault(PENDING, []).append(PendingJob(_path(func), ctx.tenant_id, ctx.user_id, kwargs))
 
 
+def enqueue_in(ctx: TenantContext, delay: timedelta, func, **kwargs) -> bool:
+    """Run `func(ctx, **kwargs)` as a job `delay` after the commit; False without REDIS_URL, where
+    nothing waits to run it later (an inline job cannot be put off)."""
+    if not current_app.config["REDIS_URL"]:
+        log.info("job %s not scheduled: no REDIS_URL, nothing can run it later", _path(func))
+        return False
+    pending = PendingJob(_path(func), ctx.tenant_id, ctx.user_id, kwargs, delay=delay)
+    db.session().info.setdefault(PENDING, []).append(pending)
+    return True
+
+
 def queue(redis_url: str) -> Queue:
     return Queue(QUEUE, connection=Redis.from_url(redis_url))
 
@@ -56,7 +69,11 @@ def _send_pending(session):
     if pending:
         target = queue(current_app.config["REDIS_URL"])
         for job in pending:
-            target.enqueue(run, job.path, job.tenant_id.hex, job.user_id.hex if job.user_id else None, job.kwargs)
+            args = (run, job.path, job.tenant_id.hex, job.user_id.hex if job.user_id else None, job.kwargs)
+            if job.delay is None:
+                target.enqueue(*args)
+            else:
+                target.enqueue_in(job.delay, *args)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -3,6 +3,10 @@ from rq import cron
 
 from jobs import QUEUE
 from jobs.trash import purge_all_tenants
+from jobs.webhooks import purge_deliveries_all_tenants
 
 # Every day at 03:17 UTC: empty what has been in the trash longer than 30 days.
 cron.register(purge_all_tenants, QUEUE, cron="17 3 * * *", name="purge-trash", job_timeout=3600)
+# Every day at 03:47 UTC: forget webhook delivery attempts older than 30 days.
+cron.register(purge_deliveries_all_tenants, QUEUE, cron="47 3 * * *", name="purge-webhook-deliveries",
+              job_timeout=3600)

@@ -17,9 +17,11 @@ from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.custom_fields import FieldDefinition
 from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadInput
-from app.services import activities, audit, custom_fields, deals, files, leads, organizations, people
+from app.schemas.webhooks import WebhookInput
+from app.services import activities, audit, custom_fields, deals, files, leads, organizations, people, webhooks
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
+from tests.webhook_receiver import Receiver
 
 MARKER_A, MARKER_B = "MARKER-ALPHA-7f3a", "MARKER-BRAVO-9c1e"
 
@@ -40,6 +42,9 @@ ID_PARAMS = {
     "lead_id": lambda made: made.records["lead"],
     "stage_id": lambda made: made.records["stage"],  # a board column holding the marked deal
     "attachment_id": lambda made: made.records["attachment"],
+    # webhooks: a hook whose URL carries the marker, and the logged delivery of its test event
+    "webhook_id": lambda made: made.records["webhook"],
+    "delivery_id": lambda made: made.records["delivery"],
 }
 # Routes not swept, and why.
 NOT_SWEPT = {
@@ -87,6 +92,15 @@ def tenants(app, make_tenant):
             tenant.records["deal"], tenant.records["stage"] = deal.id, deal.stage_id
             tenant.records["lead"] = leads.create_lead(ctx, data=LeadInput(
                 name=f"Lead {marker}", company=f"Lead company {marker}")).id
+        app.config.update(WEBHOOK_ALLOW_HTTP=True, WEBHOOK_ALLOW_PRIVATE=True)  # the receiver is on loopback
+        with Receiver() as receiver:
+            with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+                tenant.records["webhook"] = webhooks.create_webhook(ctx, data=WebhookInput(
+                    url=receiver.url(f"/hooks/{marker}"), events=["deal.won"])).id
+                webhooks.send_test(ctx, webhook_id=tenant.records["webhook"])
+            with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+                tenant.records["delivery"] = webhooks.list_deliveries(
+                    ctx, webhook_id=tenant.records["webhook"])[0][0].id
         made[key] = tenant
     return made["a"], made["b"]
 
@@ -128,6 +142,9 @@ def test_markers_are_visible_to_their_own_tenant(client, tenants):
     login(client, b.admin)
     assert MARKER_B in client.get("/settings/users").get_data(as_text=True)
     assert MARKER_B in client.get("/settings/audit").get_data(as_text=True)
+    assert MARKER_B in client.get("/settings/webhooks").get_data(as_text=True)
+    delivery = f"/settings/webhooks/{b.records['webhook']}/deliveries/{b.records['delivery']}"
+    assert MARKER_B in client.get(delivery).get_data(as_text=True)
 
 
 def test_filters_with_another_tenants_ids_show_nothing(client, tenants):

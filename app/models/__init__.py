@@ -12,8 +12,10 @@ from app.models.tenants import Tenant
 from app.models.tokens import ApiToken
 from app.models.trash import TrashEntry
 from app.models.users import User
+from app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+    "Webhook", "WebhookDelivery",
 ]

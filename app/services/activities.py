@@ -13,7 +13,7 @@ from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
 from app.models.base import utcnow
 from app.permissions import can, require
 from app.schemas.activities import ActivityCreate, ActivityUpdate
-from app.services import audit, users
+from app.services import audit, events, users
 from app.services.records import get_record, trash
 
 PAGE_SIZE = 50
@@ -202,6 +202,7 @@ def log_activity(ctx, *, data: ActivityCreate) -> Activity:
         name: (None, getattr(activity, name))
         for name in ("kind", "subject", "body", "due_at", "assignee_id", *LINKS) if getattr(activity, name) is not None
     })
+    events.emit(ctx, "activity.created", activity)
     return activity
 
 
@@ -260,6 +261,8 @@ def _set_done(ctx, activity_id, *, done: bool) -> Activity:
     activity.done_at = utcnow() if done else None
     audit.record(ctx, "activity.completed" if done else "activity.reopened", activity,
                  {"done_at": (before, activity.done_at)})
+    if done:
+        events.emit(ctx, "task.completed", activity, changes={"done_at": (before, activity.done_at)})
     return activity
 
 

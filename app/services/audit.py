@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent
 from app.permissions import require
-from app.services import keyset
+from app.services import events, keyset
 
 PAGE_SIZE = 50
 
@@ -60,12 +60,15 @@ def diff(obj, data: dict) -> dict:
     return changes
 
 
-def apply_changes(ctx, entity, values: dict, *, event: str):
-    """Write `values` onto `entity` and record `event` with what really changed (nothing if nothing did)."""
+def apply_changes(ctx, entity, values: dict, *, event: str, emit: str | None = None):
+    """Write `values` onto `entity` and record `event` with what really changed (nothing if nothing did);
+    `emit` names the domain event (webhooks) to raise when something changed."""
     changes = diff(entity, values)
     if changes:
         db.session.flush()  # the UPDATE (and its version check) happens before the event is written
         record(ctx, event, entity, changes)
+        if emit:
+            events.emit(ctx, emit, entity, changes=changes)
     return entity
 
 

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Record, Tenant
 from app.permissions import require
 from app.phones import normalise
-from app.services import audit, custom_fields, records, users
+from app.services import audit, custom_fields, events, records, users
 
 
 class Problems:
@@ -117,5 +117,6 @@ def merge_records(ctx, model, *, keep_id, merge_id, fillable: tuple, children: t
     db.session.flush()
     changes["merged"] = (str(other.id), other.name)
     audit.record(ctx, f"{audit.entity_type_of(keep)}.merged", keep, changes)
+    events.emit(ctx, events.name_for(keep, "updated"), keep, changes=changes)
     trash_other(ctx, other)
     return keep

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.errors import Invalid
 from app.extensions import db
-from app.services import audit
+from app.services import audit, events
 from app.services.contact_edits import check_owner
 
 PAGE_SIZE = 50
@@ -127,6 +127,7 @@ def assign_owner(ctx, model, ids, owner_id) -> int:
         changes = audit.diff(record, {"owner_id": owner_id})
         if changes:
             audit.record(ctx, f"{audit.entity_type_of(record)}.updated", record, changes)
+            events.emit(ctx, events.name_for(record, "updated"), record, changes=changes)
             changed += 1
     db.session.flush()
     return changed
@@ -142,6 +143,7 @@ def add_tag(ctx, model, ids, tag: str) -> int:
         if tag.lower() not in {t.lower() for t in record.tags or []}:
             changes = audit.diff(record, {"tags": [*(record.tags or []), tag]})
             audit.record(ctx, f"{audit.entity_type_of(record)}.updated", record, changes)
+            events.emit(ctx, events.name_for(record, "updated"), record, changes=changes)
             changed += 1
     db.session.flush()
     return changed

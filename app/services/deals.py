@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Activity, Attachment, Deal, Organization, Person, Pipeline, Stage, Tenant, User
 from app.models.base import utcnow
 from app.permissions import require
-from app.services import audit, custom_fields, keyset
+from app.services import audit, custom_fields, events, keyset
 from app.services.contact_edits import Problems
 from app.services.pipelines import get_stage, list_pipelines
 from app.services.records import check_version, get_record, trash
@@ -162,6 +162,7 @@ def create_deal(ctx, *, data, lead_id=None) -> Deal:
         "name": (None, deal.name), "value": (None, deal.value), "currency": (None, deal.currency),
         "stage_id": (None, deal.stage_id), "owner_id": (None, deal.owner_id),
         **({"custom": (None, deal.custom)} if deal.custom else {})})
+    events.emit(ctx, "deal.created", deal)
     return deal
 
 
@@ -179,7 +180,7 @@ def update_deal(ctx, *, deal_id, data, version: int | None) -> Deal:
     if "probability" in fields and fields["probability"] is None:
         del fields["probability"]
     # Decimal("1.5") and the stored 1.50 compare equal: not a change
-    return audit.apply_changes(ctx, deal, fields, event="deal.updated")
+    return audit.apply_changes(ctx, deal, fields, event="deal.updated", emit="deal.updated")
 
 
 def delete_deal(ctx, *, deal_id) -> None:
@@ -188,6 +189,7 @@ def delete_deal(ctx, *, deal_id) -> None:
     deal = get_record(ctx, Deal, deal_id)
     trash(ctx, deal, label=deal.name, linked=[(Activity, Activity.deal_id == deal.id),
                                               (Attachment, Attachment.deal_id == deal.id)])
+    events.emit(ctx, "deal.deleted", deal)
 
 
 def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=None) -> Deal:
@@ -205,6 +207,7 @@ def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=
     db.session.flush()
     if before_stage != stage.id:
         audit.record(ctx, "deal.stage_changed", deal, changes)
+        _emit_stage_events(ctx, deal, changes)
     elif changes or position is not None or before_id is not None:
         audit.record(ctx, "deal.reordered", deal, {"position": (None, deal.position), **changes})
     return deal
@@ -250,7 +253,17 @@ def _close(ctx, deal: Deal, kind: str, action: str, extra: dict) -> Deal:
     changes.update(audit.diff(deal, extra))
     db.session.flush()
     audit.record(ctx, action, deal, changes)
+    if before_stage != deal.stage_id:
+        events.emit(ctx, "deal.stage_changed", deal, changes=changes)
+    events.emit(ctx, action, deal, changes=changes)
     return deal
+
+
+def _emit_stage_events(ctx, deal: Deal, changes: dict) -> None:
+    """A stage move raises deal.stage_changed; into a won or lost stage also deal.won or deal.lost."""
+    events.emit(ctx, "deal.stage_changed", deal, changes=changes)
+    if "status" in changes and deal.status in ("won", "lost"):
+        events.emit(ctx, f"deal.{deal.status}", deal, changes=changes)
 
 
 def mark_won(ctx, *, deal_id) -> Deal:

@@ -15,7 +15,7 @@ from app.phones import normalise
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadConvert, LeadInput
-from app.services import audit, custom_fields, deals, keyset, organizations, people, pipelines
+from app.services import audit, custom_fields, deals, events, keyset, organizations, people, pipelines
 from app.services.contact_edits import Problems
 from app.services.records import check_version, get_record, trash
 
@@ -74,6 +74,7 @@ def create_lead(ctx, *, data: LeadInput) -> Lead:
     db.session.add(lead)
     db.session.flush()
     audit.record(ctx, "lead.created", lead, {k: (None, v) for k, v in values.items() if v not in (None, "")})
+    events.emit(ctx, "lead.created", lead)
     return lead
 
 
@@ -89,7 +90,7 @@ def update_lead(ctx, *, lead_id, data: LeadInput, version: int | None) -> Lead:
     if lead.status == "converted":
         values.pop("status", None)
     # 1500 and the stored 1500.00 compare equal: not a change
-    return audit.apply_changes(ctx, lead, values, event="lead.updated")
+    return audit.apply_changes(ctx, lead, values, event="lead.updated", emit="lead.updated")
 
 
 def delete_lead(ctx, *, lead_id) -> None:
@@ -207,7 +208,9 @@ def convert_lead(ctx, *, lead_id, data: LeadConvert) -> Conversion:
     lead.converted_person_id, lead.converted_deal_id = person.id, deal.id
     lead.converted_organization_id = organization.id if organization else None
     db.session.flush()
-    audit.record(ctx, "lead.converted", lead, {
-        "status": (before, "converted"), "converted_person_id": (None, person.id),
-        "converted_organization_id": (None, lead.converted_organization_id), "converted_deal_id": (None, deal.id)})
+    changes = {"status": (before, "converted"), "converted_person_id": (None, person.id),
+               "converted_organization_id": (None, lead.converted_organization_id),
+               "converted_deal_id": (None, deal.id)}
+    audit.record(ctx, "lead.converted", lead, changes)
+    events.emit(ctx, "lead.converted", lead, changes=changes)
     return Conversion(lead, person, organization, deal, organization_existed=existed)

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Activity, Attachment, Deal, Organization, Person
 from app.permissions import require
 from app.schemas.contacts import OrganizationInput
-from app.services import audit, records
+from app.services import audit, events, records
 from app.services.contact_edits import (
     Problems,
     add_record,
@@ -89,8 +89,10 @@ def _values(ctx, data: OrganizationInput, *, creating: bool, current_custom: dic
 def create_organization(ctx, *, data: OrganizationInput) -> Organization:
     """Add an organisation."""
     require(ctx, "contact:create")
-    return add_record(ctx, Organization, _values(ctx, data, creating=True),
-                      owner_given="owner_id" in data.model_fields_set, event="organization.created")
+    organization = add_record(ctx, Organization, _values(ctx, data, creating=True),
+                              owner_given="owner_id" in data.model_fields_set, event="organization.created")
+    events.emit(ctx, "organization.created", organization)
+    return organization
 
 
 def update_organization(ctx, *, organization_id, data: OrganizationInput, version: int | None) -> Organization:
@@ -99,7 +101,7 @@ def update_organization(ctx, *, organization_id, data: OrganizationInput, versio
     organization = records.get_record(ctx, Organization, organization_id)
     records.check_version(organization, version)
     values = _values(ctx, data, creating=False, current_custom=organization.custom)
-    return audit.apply_changes(ctx, organization, values, event="organization.updated")
+    return audit.apply_changes(ctx, organization, values, event="organization.updated", emit="organization.updated")
 
 
 def delete_organization(ctx, *, organization_id):
@@ -112,10 +114,20 @@ def _trash(ctx, organization: Organization):
     for person in db.session.scalars(select(Person).where(Person.organization_id == organization.id)):
         person.organization_id = None
         audit.record(ctx, "person.updated", person, {"organization_id": (organization.id, None)})
-    return records.trash(ctx, organization, label=organization.name, linked=(
+        events.emit(ctx, "contact.updated", person, changes={"organization_id": (organization.id, None)})
+    entry = records.trash(ctx, organization, label=organization.name, linked=(
         (Activity, Activity.organization_id == organization.id),
         (Attachment, Attachment.organization_id == organization.id),
     ))
+    events.emit(ctx, "organization.deleted", organization)
+    return entry
+
+
+def _trash_merged(ctx, organization: Organization):
+    """A merged duplicate: its people, activities and files have moved to the kept organisation."""
+    entry = records.trash(ctx, organization, label=organization.name)
+    events.emit(ctx, "organization.deleted", organization)
+    return entry
 
 
 def get_many(ctx, *, ids) -> list[Organization]:
@@ -148,6 +160,4 @@ def merge_organizations(ctx, *, keep_id, merge_id) -> Organization:
         ctx, Organization, keep_id=keep_id, merge_id=merge_id, fillable=FILLABLE,
         children=((Person, "organization_id"), (Deal, "organization_id"), (Activity, "organization_id"),
                   (Attachment, "organization_id")),
-        same_message=_("Choose another organisation to merge with."),
-        # Its people, activities and files have moved to the kept organisation: only the record itself goes.
-        trash_other=lambda ctx, other: records.trash(ctx, other, label=other.name))
+        same_message=_("Choose another organisation to merge with."), trash_other=_trash_merged)

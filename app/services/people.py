@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Activity, Attachment, Deal, Lead, Organization, Person
 from app.permissions import require
 from app.schemas.contacts import PersonInput
-from app.services import audit, records
+from app.services import audit, events, records
 from app.services.contact_edits import (
     Problems,
     add_record,
@@ -126,7 +126,9 @@ def create_person(ctx, *, data: PersonInput) -> Person:
             message = (_("%(name)s already has this email.", name=existing.name) if field == "email"
                        else _("%(name)s already has this phone number.", name=existing.name))
             raise DuplicatePerson(message, existing=existing, field=field)
-    return add_record(ctx, Person, values, owner_given="owner_id" in data.model_fields_set, event="person.created")
+    person = add_record(ctx, Person, values, owner_given="owner_id" in data.model_fields_set, event="person.created")
+    events.emit(ctx, "contact.created", person)
+    return person
 
 
 def update_person(ctx, *, person_id, data: PersonInput, version: int | None) -> Person:
@@ -139,7 +141,7 @@ def update_person(ctx, *, person_id, data: PersonInput, version: int | None) -> 
     if not any(n.strip() for n in names.values()):
         raise Invalid(_("Please correct the marked fields."),
                       fields={"first_name": _("Give at least a first or a last name.")})
-    return audit.apply_changes(ctx, person, values, event="person.updated")
+    return audit.apply_changes(ctx, person, values, event="person.updated", emit="contact.updated")
 
 
 def delete_person(ctx, *, person_id):
@@ -150,10 +152,12 @@ def delete_person(ctx, *, person_id):
 
 
 def _trash(ctx, person: Person):
-    return records.trash(ctx, person, label=person.name or person.email or str(person.id), linked=(
+    entry = records.trash(ctx, person, label=person.name or person.email or str(person.id), linked=(
         (Activity, Activity.person_id == person.id),
         (Attachment, Attachment.person_id == person.id),
     ))
+    events.emit(ctx, "contact.deleted", person)
+    return entry
 
 
 def bulk_assign(ctx, *, ids, owner_id) -> int:
