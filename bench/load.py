@@ -139,7 +139,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="roost-load-"))
     servers = [start(gunicorn + [f"127.0.0.1:{ROOST_PORT}", "wsgi:app"], env, out / "roost.log"),
                start(gunicorn + [f"127.0.0.1:{CEILING_PORT}", "bench.ceiling:app"], env, out / "ceiling.log"),
-               start([str(VENV_BIN / "rq"), "worker", "roost", "--url", REDIS_URL], env, out / "worker.log")]
+               start([str(VENV_BIN / "rq"), "worker", "roost", "--with-scheduler", "--url", REDIS_URL], env, out / "worker.log")]
     report = {"size": args.size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30),
                           "python": platform.python_version()},
