@@ -8,6 +8,7 @@ from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
+from app.models.telegram import TelegramBot, TelegramLink, TelegramLinkCode, TelegramPendingAction
 from app.models.tenants import Tenant
 from app.models.trash import TrashEntry
 from app.models.users import User
@@ -15,4 +16,5 @@ from app.models.users import User
 __all__ = [
     "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+    "TelegramBot", "TelegramLink", "TelegramLinkCode", "TelegramPendingAction",
 ]
