@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 BOT_ID = 777000111
 TOKEN = f"{BOT_ID}:TEST-TOKEN"
 USERNAME = "RoostTestBot"
+SHOWN = ("sendMessage", "editMessageText")  # the calls that put text in front of the user
 
 
 @dataclass
@@ -131,19 +132,23 @@ class FakeBotApi:
     def replies(self, chat_id: int) -> list[Sent]:
         """Messages sent or edited in a chat so far."""
         with self.lock:
-            return [s for s in self.state.sent if s.chat_id == chat_id and s.method in ("sendMessage", "editMessageText")]
+            return self._shown(chat_id)
+
+    def _shown(self, chat_id: int) -> list[Sent]:
+        return [s for s in self.state.sent if s.chat_id == chat_id and s.method in SHOWN]
 
     def wait_reply(self, chat_id: int, count_before: int, *, timeout: float = 15) -> Sent:
         """The first message sent or edited in the chat after the first `count_before` ones."""
         deadline = time.monotonic() + timeout
         with self.lock:
             while True:
-                sent = [s for s in self.state.sent if s.chat_id == chat_id and s.method in ("sendMessage", "editMessageText")]
+                sent = self._shown(chat_id)
                 if len(sent) > count_before:
                     return sent[count_before]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"no reply in chat {chat_id} within {timeout} s; calls: {self.state.calls[-10:]}")
+                    raise AssertionError(f"no reply in chat {chat_id} within {timeout} s; "
+                                         f"last calls: {self.state.calls[-10:]}")
                 self.lock.wait(remaining)
 
     def ask(self, chat_id: int, text: str, *, timeout: float = 15) -> Sent:
@@ -172,8 +177,8 @@ class FakeBotApi:
                     return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
                 if fault.startswith("429"):
                     seconds = int(fault.partition(":")[2] or 1)
-                    return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {seconds}",
-                                 "parameters": {"retry_after": seconds}}
+                    return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": seconds},
+                                 "description": f"Too Many Requests: retry after {seconds}"}
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._updates(params)}
         with self.lock:

@@ -16,10 +16,10 @@ from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate
 from app.schemas.contacts import PersonInput
 from app.schemas.deals import DealCreate
-from app.services import activities, deals, people, telegram_links
+from app.services import activities, deals, people, telegram_bots, telegram_links
 from app.tenancy import tenant_context
 from tests.conftest import build_app, login
-from tests.telegram_fake import USERNAME, FakeBotApi, start_bot, wait_started
+from tests.telegram_fake import TOKEN, USERNAME, FakeBotApi, start_bot, wait_started
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 chat_ids = itertools.count(5_000_001)
@@ -104,6 +104,8 @@ def test_start_registers_commands_and_an_unlinked_chat_gets_only_instructions(ap
     add_person(app, acme, first_name="Secret", last_name="Person")
     assert {c["command"] for c in api.state.commands} >= {"find", "add", "note", "call", "deal", "tasks", "delete",
                                                           "help"}
+    with app.app_context():
+        assert telegram_bots.username_for_token(TOKEN) == USERNAME  # from getMe: the profile's t.me link
     chat = next(chat_ids)
     for text in ("/find secret", "note for Secret Person: hi", "/help"):
         reply = api.ask(chat, text)
@@ -284,7 +286,8 @@ def test_a_chat_of_tenant_a_never_sees_tenant_b(app, api, bot, make_tenant):
     with app.app_context(), tenant_context(b.id, channel="web", user_id=b.admin.id) as ctx:
         deals.create_deal(ctx, data=DealCreate(name="Bravo Marker-9c1e deal"))
     chat = linked_chat(app, api, a.admin)
-    for text in ("/find Marker-9c1e", "/deal Marker-9c1e", "/note marker@bravo.example: hi", "/delete Bravo Marker-9c1e"):
+    for text in ("/find Marker-9c1e", "/deal Marker-9c1e", "/note marker@bravo.example: hi",
+                 "/delete Bravo Marker-9c1e", "/owner Bravo Marker-9c1e: admin"):
         reply = api.ask(chat, text)
         assert "9c1e" not in " ".join([*(label for label, _d in reply.buttons)]) and reply.buttons == []
         assert "Bravo Marker-9c1e" not in reply.text.replace("“Bravo Marker-9c1e”", "")

@@ -83,15 +83,17 @@ def test_cli_link_code_for_an_unknown_email_fails_clearly(app):
 
 
 def test_an_update_is_claimed_once_and_the_bot_resumes_after_it(app):
+    bot_id = 555000999  # not the bot the process tests run: the bot state table is shared by every test
     with app.app_context():
-        assert telegram_bots.register(bot_id=BOT_ID, username=USERNAME) == 0
-        assert telegram_bots.claim_update(bot_id=BOT_ID, update_id=10)
-        assert not telegram_bots.claim_update(bot_id=BOT_ID, update_id=10)
-        assert not telegram_bots.claim_update(bot_id=BOT_ID, update_id=9)
+        assert telegram_bots.register(bot_id=bot_id, username=USERNAME) == 0
+        assert telegram_bots.claim_update(bot_id=bot_id, update_id=10)
+        assert not telegram_bots.claim_update(bot_id=bot_id, update_id=10)
+        assert not telegram_bots.claim_update(bot_id=bot_id, update_id=9)
         db.session.commit()
-        assert telegram_bots.register(bot_id=BOT_ID, username="Renamed") == 10
-        assert telegram_bots.username_for_token(TOKEN) == "Renamed"
+        assert telegram_bots.register(bot_id=bot_id, username="Renamed") == 10
+        assert telegram_bots.username_for_token(f"{bot_id}:secret") == "Renamed"
         assert telegram_bots.username_for_token("not-a-token") is None
+        db.session.rollback()
 
 
 def test_reading_messages():

@@ -5,7 +5,16 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, IdMixin, TenantOwned, TimestampMixin, UTCDateTime, json_type, tenant_table_args, utcnow
+from app.models.base import (
+    Base,
+    IdMixin,
+    TenantOwned,
+    TimestampMixin,
+    UTCDateTime,
+    json_type,
+    tenant_table_args,
+    utcnow,
+)
 
 
 class TelegramLink(IdMixin, TimestampMixin, Base):

@@ -10,7 +10,7 @@ from app.schemas.deals import DealUpdate
 from app.services import activities, deals, organizations, people, telegram_pending
 from app.telegram.answers import Answer, button_data
 from app.telegram.cards import card
-from app.telegram.matching import KIND_LABELS, Match, as_payload
+from app.telegram.matching import KIND_LABELS, Match, as_payload, describe
 
 LINK = {"person": "person_id", "organization": "organization_id", "deal": "deal_id"}
 DELETE_PERMISSION = {"person": "contact:delete", "organization": "contact:delete", "deal": "deal:delete"}
@@ -27,7 +27,7 @@ def choose_or_act(ctx, chat_id: int, then: str, matches: list[Match], payload: d
     pending = telegram_pending.remember(ctx, chat_id=chat_id, action="choose",
                                         payload={**payload, "then": then, "candidates": as_payload(matches)})
     return Answer(_("Several match. Which one?"), buttons=[
-        [(f"{KIND_LABELS[m.kind]}: {m.label}", button_data("c", pending.id, index))]
+        [(describe(m), button_data("c", pending.id, index))]
         for index, m in enumerate(matches)])
 
 

@@ -14,6 +14,10 @@ from app.telegram.matching import from_payload
 KINDS = {"p": "person", "o": "organization", "d": "deal"}
 
 
+def stale() -> str:
+    return _("This button no longer works. Send the command again.")
+
+
 def press(ctx, chat_id: int, data: str) -> Answer:
     """The answer to a button's callback data (`verb:part:part`)."""
     verb, *parts = (data or "").split(":")
@@ -34,21 +38,21 @@ def press(ctx, chat_id: int, data: str) -> Answer:
             return replace(task_list(ctx, headline=done), edit=True, notice=done)
     except ValueError:
         pass
-    return Answer(_("This button no longer works. Send the command again."))
+    return Answer(stale())
 
 
 def _chosen(ctx, chat_id, pending_id, index: int) -> Answer:
     pending = telegram_pending.take(ctx, pending_id=pending_id, chat_id=chat_id)
     candidates = from_payload(pending.payload.get("candidates", []))
     if pending.action != "choose" or not 0 <= index < len(candidates):
-        raise Invalid(_("This button no longer works. Send the command again."))
+        raise Invalid(stale())
     return replace(act(ctx, chat_id, pending.payload["then"], candidates[index], pending.payload), edit=True)
 
 
 def _answered(ctx, chat_id, pending_id, *, yes: bool) -> Answer:
     pending = telegram_pending.take(ctx, pending_id=pending_id, chat_id=chat_id)
     if pending.action != "confirm":
-        raise Invalid(_("This button no longer works. Send the command again."))
+        raise Invalid(stale())
     if not yes:
         return Answer(_("Cancelled. Nothing was changed."), edit=True)
     return confirmed(ctx, pending.payload)

@@ -7,7 +7,6 @@ from app.schemas.base import validate
 from app.schemas.contacts import PersonInput
 from app.services import activities, people, telegram_links, users
 from app.telegram import matching
-from app.telegram.matching import KIND_LABELS
 from app.telegram.actions import choose_or_act
 from app.telegram.answers import Answer, button_data
 from app.telegram.cards import deal_card
@@ -48,7 +47,7 @@ def find(ctx, chat_id, args: str) -> Answer:
     if not matches:
         return Answer(_("Nothing matches “%(text)s”.", text=args))
     return Answer(_("Found:"), buttons=[
-        [(f"{KIND_LABELS[m.kind]}: {m.label}", button_data("o", m.kind[0], m.id))] for m in matches])
+        [(matching.describe(m), button_data("o", m.kind[0], m.id))] for m in matches])
 
 
 def add(ctx, chat_id, args: str) -> Answer:
@@ -107,8 +106,8 @@ def task_list(ctx, *, headline: str | None = None) -> Answer:
     lines.append(_("Your tasks due today or overdue:"))
     for task in due:
         link = mine.link_of(task)
-        late = _(" (overdue)") if task in mine.overdue else ""
-        lines.append(f"• {task.subject}{late}" + (f" · {link[2]}" if link else ""))
+        line = _("%(subject)s (overdue)", subject=task.subject) if task in mine.overdue else task.subject
+        lines.append(f"• {line}" + (f" · {link[2]}" if link else ""))
     return Answer("\n".join(lines), buttons=[
         [(_("Done: %(subject)s", subject=task.subject[:40]), button_data("t", task.id))] for task in due])
 

@@ -32,13 +32,22 @@ def respond(update: Update) -> Delivery | None:
     if update.message is not None and update.message.text is not None:
         message = update.message
         username = message.from_user.username if message.from_user else None
-        return Delivery(message.chat.id, _message(message.chat.id, message.text, username))
+        return Delivery(message.chat.id, _safely(update, _message, message.chat.id, message.text, username))
     if update.callback_query is not None and update.callback_query.message is not None:
         query = update.callback_query
         chat_id = query.message.chat.id
-        return Delivery(chat_id, _press(chat_id, query.data), message_id=query.message.message_id,
+        return Delivery(chat_id, _safely(update, _press, chat_id, query.data), message_id=query.message.message_id,
                         callback_id=query.id)
     return None
+
+
+def _safely(update: Update, handler, *args) -> Answer:
+    """The handler's answer; a bug is logged and the user told that nothing changed (it was rolled back)."""
+    try:
+        return handler(*args)
+    except Exception:  # noqa: BLE001 - one bad update must not stop the bot or leave the user waiting
+        log.exception("update %d failed", update.update_id)
+        return Answer(_("Sorry, that did not work and nothing was changed. Please try again later."))
 
 
 def instructions() -> str:

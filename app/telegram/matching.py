@@ -5,6 +5,7 @@ Through the search service, so the tenant guard and the user's role apply as eve
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.services import search
@@ -37,6 +38,11 @@ def find(ctx, text: str, *, kinds: tuple[str, ...] = KINDS, limit: int = LIMIT) 
             if wanted in {record.name.lower(), (getattr(record, "email", None) or "").lower()}:
                 exact.append(match)
     return (exact or matches)[:limit]
+
+
+def describe(match: Match) -> str:
+    """`Person: Ann Smith`, as a button shows a match."""
+    return _("%(kind)s: %(name)s", kind=KIND_LABELS[match.kind], name=match.label)
 
 
 def as_payload(matches: list[Match]) -> list[list[str]]:

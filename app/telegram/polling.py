@@ -133,11 +133,7 @@ class Poller:
             if not claimed:
                 log.info("update %d was handled before; skipped", update.update_id)
                 return
-            try:
-                delivery = respond(update)
-            except Exception:  # noqa: BLE001 - one bad update must not stop the bot
-                log.exception("update %d failed", update.update_id)
-                return
+            delivery = respond(update)
             if delivery is not None:
                 self.deliver(delivery)
         log.info("update %d answered in %.0f ms", update.update_id, (time.monotonic() - started) * 1000)
