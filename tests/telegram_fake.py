@@ -64,7 +64,8 @@ class FakeState:
     next_message_id: int = 1
     sent: list[Sent] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
-    faults: list[str] = field(default_factory=list)  # "drop", "502", "429:<seconds>", applied one per request
+    # (method or None for any, "drop" | "502" | "429:<seconds>"): each spoils the next request it matches
+    faults: list[tuple[str | None, str]] = field(default_factory=list)
     replay: int = 0  # how many getUpdates calls ignore the offset (as if Telegram lost it)
     served_at: dict[int, float] = field(default_factory=dict)  # update_id -> first time served
     commands: list = field(default_factory=list)
@@ -121,9 +122,17 @@ class FakeBotApi:
             "message": {"message_id": sent.message_id, "date": int(time.time()), "text": sent.text,
                         "chat": {"id": sent.chat_id, "type": "private"}}}})
 
-    def fail(self, *faults: str) -> None:
+    def fail(self, *faults: str, method: str | None = None) -> None:
+        """Spoil the next requests (of `method`, or any): "drop", "502" or "429:<retry_after>", in order."""
         with self.lock:
-            self.state.faults.extend(faults)
+            self.state.faults.extend((method, fault) for fault in faults)
+
+    def _next_fault(self, method: str) -> str | None:
+        for index, (wanted, fault) in enumerate(self.state.faults):
+            if wanted in (None, method):
+                del self.state.faults[index]
+                return fault
+        return None
 
     def replay_next(self, times: int = 1) -> None:
         with self.lock:
@@ -169,8 +178,8 @@ class FakeBotApi:
         """(status, JSON body) for one Bot API call, or None to drop the connection."""
         with self.lock:
             self.state.calls.append(method)
-            if self.state.faults:
-                fault = self.state.faults.pop(0)
+            fault = self._next_fault(method)
+            if fault is not None:
                 if fault == "drop":
                     return None
                 if fault == "502":
