@@ -22,6 +22,7 @@ class Answer:
 
 
 def short_id(value: uuid.UUID) -> str:
+    """A UUID in 22 characters, for button data."""
     return base64.urlsafe_b64encode(value.bytes).decode().rstrip("=")
 
 

@@ -15,6 +15,7 @@ KINDS = {"p": "person", "o": "organization", "d": "deal"}
 
 
 def stale() -> str:
+    """The answer to a button that was garbled or belongs to a question already gone."""
     return _("This button no longer works. Send the command again.")
 
 

@@ -19,6 +19,7 @@ def _lines(*lines) -> str:
 
 
 def person_card(ctx, person_id) -> Answer:
+    """A person: name, title, organisation, phone and email."""
     person = people.get_person(ctx, person_id=person_id)
     company = None
     if person.organization_id:
@@ -29,6 +30,7 @@ def person_card(ctx, person_id) -> Answer:
 
 
 def organization_card(ctx, organization_id) -> Answer:
+    """An organisation: name, phone and website."""
     organization = organizations.get_organization(ctx, organization_id=organization_id)
     return Answer(_lines(
         _("Organisation: %(name)s", name=organization.name),

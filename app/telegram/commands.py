@@ -28,6 +28,7 @@ COMMANDS = (
 
 
 def help_text() -> str:
+    """The commands with an example each."""
     lines = [_("What I can do:")]
     for name, description, example in COMMANDS:
         lines.append(f"/{name}: {description}\n    {example}")
@@ -41,6 +42,7 @@ def _usage(name: str) -> str:
 
 
 def find(ctx, chat_id, args: str) -> Answer:
+    """/find <text>: matching people, organisations and deals, a button to open each."""
     if len(args) < 2:
         return Answer(_("What should I look for? %(usage)s", usage=_usage("find")))
     matches = matching.find(ctx, args)
@@ -51,6 +53,7 @@ def find(ctx, chat_id, args: str) -> Answer:
 
 
 def add(ctx, chat_id, args: str) -> Answer:
+    """/add First Last, phone, email: quick-add a person and say what was stored."""
     quick = quick_person(args)
     if quick.name_missing:
         return Answer(_("Start with the person's name. %(usage)s", usage=_usage("add")))
@@ -66,10 +69,12 @@ def add(ctx, chat_id, args: str) -> Answer:
 
 
 def note(ctx, chat_id, args: str) -> Answer:
+    """/note <name or email>: <text>."""
     return log_on(ctx, chat_id, "note", *target_and_text(args))
 
 
 def call(ctx, chat_id, args: str) -> Answer:
+    """/call <name>: <outcome>."""
     return log_on(ctx, chat_id, "call", *target_and_text(args))
 
 
@@ -82,6 +87,7 @@ def log_on(ctx, chat_id, then: str, target: str, text: str) -> Answer:
 
 
 def deal(ctx, chat_id, args: str) -> Answer:
+    """/deal <name>: the deal with its stage, and buttons to move it."""
     if len(args) < 2:
         return Answer(_usage("deal"))
     matches = matching.find(ctx, args, kinds=("deal",))
@@ -92,6 +98,7 @@ def deal(ctx, chat_id, args: str) -> Answer:
 
 
 def tasks(ctx, chat_id, args: str) -> Answer:
+    """/tasks: my open tasks due today or overdue."""
     return task_list(ctx)
 
 
@@ -113,6 +120,7 @@ def task_list(ctx, *, headline: str | None = None) -> Answer:
 
 
 def delete(ctx, chat_id, args: str) -> Answer:
+    """/delete <name>: asks Yes/No before anything is deleted."""
     if len(args) < 2:
         return Answer(_usage("delete"))
     return choose_or_act(ctx, chat_id, "delete", matching.find(ctx, args), {},
@@ -120,6 +128,7 @@ def delete(ctx, chat_id, args: str) -> Answer:
 
 
 def owner(ctx, chat_id, args: str) -> Answer:
+    """/owner <name>: <user name or email>: asks Yes/No before the owner changes."""
     target, who = target_and_text(args)
     if len(target) < 2 or not who:
         return Answer(_usage("owner"))
@@ -136,15 +145,18 @@ def owner(ctx, chat_id, args: str) -> Answer:
 
 
 def unlink(ctx, chat_id, args: str) -> Answer:
+    """/unlink: disconnect this chat."""
     telegram_links.unlink(ctx)
     return Answer(_("This chat is no longer linked to Roost. Link it again from your profile page."))
 
 
 def start(ctx, chat_id, args: str) -> Answer:
+    """/start without a code, in a chat already linked."""
     return Answer(_("This chat is linked to Roost. Send /help to see what I can do."))
 
 
 def show_help(ctx, chat_id, args: str) -> Answer:
+    """/help."""
     return Answer(help_text())
 
 
@@ -164,4 +176,5 @@ def plain_text(ctx, chat_id, text: str) -> Answer:
 
 
 def unknown(name: str) -> Answer:
+    """A command the bot does not have."""
     return Answer(_("I do not know /%(name)s. Send /help to see what I can do.", name=name))

@@ -51,6 +51,7 @@ def _safely(update: Update, handler, *args) -> Answer:
 
 
 def instructions() -> str:
+    """What an unlinked chat is told (and nothing else)."""
     return _("Hello! To use Roost here, open your profile in Roost, choose Connect Telegram, "
              "and send me the code: /start CODE")
 

@@ -51,4 +51,5 @@ def as_payload(matches: list[Match]) -> list[list[str]]:
 
 
 def from_payload(rows: list) -> list[Match]:
+    """Matches back from a pending choice."""
     return [Match(kind, uuid.UUID(record_id), label) for kind, record_id, label in rows]

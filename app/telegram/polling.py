@@ -37,11 +37,13 @@ class Backoff:
         self.first, self.cap, self.failures = first, cap, 0
 
     def next(self) -> float:
+        """The next wait, in seconds."""
         wait = min(self.cap, self.first * 2 ** self.failures)
         self.failures += 1
         return wait * random.uniform(0.8, 1.2)
 
     def reset(self) -> None:
+        """Start again from the first wait."""
         self.failures = 0
 
 
@@ -107,6 +109,7 @@ class Poller:
     # --- polling ---
 
     def poll_once(self) -> None:
+        """One getUpdates call and the updates it brought."""
         try:
             updates = self._waiting(lambda: self.bot.get_updates(
                 offset=self.last_update_id + 1, timeout=self.poll_timeout + 10,
