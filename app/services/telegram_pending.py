@@ -14,6 +14,10 @@ from app.models.base import utcnow
 VALID_FOR = timedelta(minutes=5)
 
 
+class Expired(Invalid):
+    """The question was asked more than 5 minutes ago."""
+
+
 def remember(ctx, *, chat_id: int, action: str, payload: dict) -> TelegramPendingAction:
     """Keep what a question is about until its answer (the user's expired questions are dropped)."""
     db.session.execute(delete(TelegramPendingAction).where(
@@ -37,7 +41,3 @@ def take(ctx, *, pending_id: uuid.UUID, chat_id: int) -> TelegramPendingAction:
     if pending.expires_at < utcnow():
         raise Expired(_("This question expired. Nothing was changed; send the command again."))
     return pending
-
-
-class Expired(Invalid):
-    """The question was asked more than 5 minutes ago."""
