@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Activity, AuditEvent, Person, TelegramLink, TelegramPendingAction
+from app.models import Activity, AuditEvent, Person, TelegramLink, TelegramLinkCode, TelegramPendingAction
 from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate
-from app.schemas.contacts import PersonInput
+from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
-from app.services import activities, deals, people, telegram_bots, telegram_links
+from app.services import activities, deals, organizations, people, telegram_bots, telegram_links
 from app.tenancy import tenant_context
 from tests.conftest import build_app, login
 from tests.telegram_fake import TOKEN, USERNAME, FakeBotApi, start_bot, wait_started
@@ -130,8 +130,6 @@ def test_cli_code_links_a_chat_once_and_unlink_ends_it(app, api, bot, make_tenan
 
 
 def test_an_expired_code_does_not_link(app, api, bot, make_tenant):
-    from app.models import TelegramLinkCode
-
     acme = make_tenant("Acme")
     with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
         code = telegram_links.issue_code(ctx).code
@@ -207,6 +205,25 @@ def test_deal_shows_its_stage_and_buttons_move_it(app, api, bot, make_tenant):
         assert deals.get_deal(ctx, deal_id=deal_id).stage.name == "Proposal"
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "deal.stage_changed")).one()
         assert event.channel == "telegram"
+
+
+def test_several_deals_offer_a_choice_and_find_opens_organisations(app, api, bot, make_tenant):
+    acme = make_tenant("Acme", roles=("rep",))
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        roofing = organizations.create_organization(
+            ctx, data=OrganizationInput(name="Roofing Ltd", phone="+44 20 7946 0001"))
+        deals.create_deal(ctx, data=DealCreate(name="Roof north", organization_id=roofing.id))
+        deals.create_deal(ctx, data=DealCreate(name="Roof south"))
+    chat = linked_chat(app, api, acme.users["rep"])
+    question = api.ask(chat, "/deal ROOF")
+    assert "Which one" in question.text and {label for label, _d in question.buttons} == {
+        "Deal: Roof north", "Deal: Roof south"}
+    card = api.click(question, "Roof north")
+    assert card.method == "editMessageText" and "Deal: Roof north" in card.text and "Roofing Ltd" in card.text
+    assert card.button("Qualified")  # its stage buttons come with it
+    found = api.ask(chat, "/find roofing")
+    opened = api.click(found, "Organisation: Roofing Ltd")
+    assert "Organisation: Roofing Ltd" in opened.text and "+44 20 7946 0001" in opened.text
 
 
 def test_tasks_due_today_or_overdue_with_done_buttons(app, api, bot, make_tenant):
