@@ -19,8 +19,8 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app()
     token = app.config["TELEGRAM_BOT_TOKEN"]
-    if not token:
-        print("Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you.", file=sys.stderr)
+    if not token or not token.partition(":")[0].isdigit():
+        print("Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you (it looks like 123456:ABC...).", file=sys.stderr)
         return 2
     apihelper.API_URL = app.config["TELEGRAM_API_URL"].rstrip("/") + "/bot{0}/{1}"
     bot = telebot.TeleBot(token, threaded=False)
