@@ -1,7 +1,10 @@
 """Linking Telegram: the profile's Connect Telegram section, the CLI code, the bot's own state,
 and what the bot reads from a message. Runs on SQLite and PostgreSQL."""
+import os
 import re
 import signal
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +16,7 @@ from app.services import telegram_bots, telegram_links, users
 from app.telegram.parsing import command_of, plain_note, quick_person, target_and_text
 from app.tenancy import tenant_context
 from tests.conftest import login
-from tests.telegram_fake import BOT_ID, TOKEN, USERNAME, FakeBotApi, start_bot, wait_started
+from tests.telegram_fake import BOT_ID, ROOT, TOKEN, USERNAME, FakeBotApi, start_bot, wait_started
 
 
 def test_profile_gives_a_code_with_its_expiry_and_the_bots_link_then_unlinks(app, client, make_tenant):
@@ -127,3 +130,10 @@ def test_the_bot_process_works_on_sqlite_too(app, make_tenant, tmp_path):
         finally:
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=15) == 0
+
+
+def test_bot_py_without_a_valid_token_explains_and_stops(tmp_path):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "not-a-token", "ROOST_INSTANCE_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py")], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "TELEGRAM_BOT_TOKEN" in done.stderr
