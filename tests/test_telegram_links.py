@@ -29,6 +29,7 @@ def test_profile_gives_a_code_with_its_expiry_and_the_bots_link_then_unlinks(app
     login(client, rep)
     page = client.get("/profile").get_data(as_text=True)
     assert "Connect Telegram" in page and "Not linked" in page
+    assert page.split("<title>")[1].split("</title>")[0].count("Telegram") == 0
     page = client.post("/profile/telegram/code").get_data(as_text=True)
     code = re.search(r'id="telegram-code">([A-Z0-9]{8})<', page).group(1)
     assert f"https://t.me/{USERNAME}?start={code}" in page and "It works once, until" in page
