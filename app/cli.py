@@ -8,12 +8,13 @@ from app.extensions import db
 from app.permissions import ROLES, markdown_table
 from app.schemas.accounts import PasswordSet, SignUp, TokenCreate, UserCreate
 from app.schemas.base import validate
-from app.services import tenants, tokens, users
+from app.services import telegram_links, tenants, tokens, users
 from app.tenancy import tenant_context
 
 tenants_cli = AppGroup("tenants", help="Create and list tenants.")
 users_cli = AppGroup("users", help="Manage users of a tenant.")
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the API and MCP.")
+telegram_cli = AppGroup("telegram", help="Link Telegram chats to users.")
 
 
 def _fail(error: DomainError):
@@ -85,6 +86,18 @@ def create_token(email, name):
         _fail(error)
     click.echo(f"Token {name!r} for {email}; it is shown only once:")
     click.echo(secret)
+@telegram_cli.command("link-code")
+@click.option("--email", required=True, help="The user whose chat will be linked.")
+def telegram_link_code(email):
+    """A one-time code (valid 10 minutes) the user sends the bot as /start CODE; the code is the last line."""
+    try:
+        user = telegram_links.user_by_email(email)
+        with tenant_context(user.tenant_id, channel="cli") as ctx:
+            issued = telegram_links.issue_code(ctx, user_id=user.id)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Send /start CODE to the bot from {email}'s Telegram before {issued.expires_at:%H:%M} UTC:")
+    click.echo(issued.code)
 
 
 @click.command("permissions")
@@ -98,3 +111,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(print_permissions)
+    app.cli.add_command(telegram_cli)

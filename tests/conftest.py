@@ -90,7 +90,7 @@ def _empty_postgres(app) -> None:
                 "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'")).all()
             for schema in schemas:
                 connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            connection.exec_driver_sql("TRUNCATE tenants, users CASCADE")
+            connection.exec_driver_sql("TRUNCATE tenants, users, telegram_bots CASCADE")
         db.engine.dispose()
 
 

@@ -8,6 +8,7 @@ from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
+from app.models.telegram import TelegramBot, TelegramLink, TelegramLinkCode, TelegramPendingAction
 from app.models.tenants import Tenant
 from app.models.tokens import ApiToken
 from app.models.trash import TrashEntry
@@ -18,4 +19,5 @@ __all__ = [
     "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
     "Webhook", "WebhookDelivery",
+    "TelegramBot", "TelegramLink", "TelegramLinkCode", "TelegramPendingAction",
 ]

@@ -1,11 +1,11 @@
-"""Each user's own profile: name, password, two-factor authentication, API tokens."""
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+"""Each user's own profile: name, password, two-factor authentication, API tokens, the Telegram link."""
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user
 
 from app.errors import Invalid
 from app.schemas.accounts import Code, PasswordChange, ProfileUpdate, TokenCreate
-from app.services import auth, tokens, users
+from app.services import auth, telegram_bots, telegram_links, tokens, users
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -21,8 +21,11 @@ def _signed_in():
 def _page(status=200, **context):
     me = users.current_user(g.ctx)
     context.setdefault("errors", {})
-    return render("profile/index.html", me=me, mfa=auth.mfa_requirement(me), tokens=tokens.list_tokens(g.ctx),
-                  status=status, **context)
+    return render("profile/index.html", me=me, mfa=auth.mfa_requirement(me), status=status,
+                  tokens=tokens.list_tokens(g.ctx),
+                  telegram=telegram_links.link_of(g.ctx),
+                  bot_username=telegram_bots.username_for_token(current_app.config["TELEGRAM_BOT_TOKEN"]),
+                  **context)
 
 
 @bp.get("")
@@ -117,4 +120,18 @@ def revoke_token(token_id):
     """Revoke one of my tokens: programs using it are refused from now on."""
     token = tokens.revoke_token(g.ctx, token_id=token_id)
     flash(_("The token “%(name)s” was revoked.", name=token.name), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/telegram/code")
+def telegram_code():
+    """A one-time code linking a Telegram chat to me; shown once, on the page this answers with."""
+    return _page(link_code=telegram_links.issue_code(g.ctx))
+
+
+@bp.post("/telegram/unlink")
+def telegram_unlink():
+    """Disconnect my Telegram chat from Roost."""
+    if telegram_links.unlink(g.ctx):
+        flash(_("Telegram is disconnected. The bot no longer acts for you."), "success")
     return redirect(url_for("profile.index"))
