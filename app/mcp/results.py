@@ -3,7 +3,7 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from app.models import Activity, Deal, Person
+from app.models import Activity, Deal, Person, Stage
 
 
 def plain(value):
@@ -77,15 +77,16 @@ def activity(item: Activity, *, users: dict, link: tuple | None = None) -> dict:
     return result
 
 
-def deal(item: Deal) -> dict:
-    """A deal with its stage (the stage must be loaded, as `deals.get_deal` and `deals.list_for` do)."""
+def deal(item: Deal, *, stage: Stage | None = None) -> dict:
+    """A deal with its stage: `stage`, or the loaded one (`deals.get_deal` and `deals.list_for` load it)."""
+    stage = stage or item.stage
     return {
         "id": str(item.id),
         "name": item.name,
         "value": plain(item.value),
         "currency": item.currency,
         "status": item.status,
-        "stage": {"id": str(item.stage.id), "name": item.stage.name},
+        "stage": {"id": str(stage.id), "name": stage.name},
         "pipeline_id": str(item.pipeline_id),
         "probability": item.probability,
         "expected_close": plain(item.expected_close),

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from app.errors import DomainError, Invalid
 from app.mcp import results
+from app.models import Stage
 from app.models.activities import ACTIVITY_KINDS
 from app.permissions import can, require
 from app.schemas.activities import ActivityCreate
@@ -226,9 +227,9 @@ class Tools:
     ) -> dict[str, Any]:
         """Add a deal to a pipeline, linked to a contact and/or an organisation."""
         with self.acting(context) as ctx:
-            stage_id = _stage_id(pipelines.list_pipelines(ctx), pipeline_id, stage) if stage else None
+            chosen = _stage(pipelines.list_pipelines(ctx), pipeline_id, stage) if stage else None
             given = _given(name=name, value=value, currency=currency, person_id=contact_id,
-                           organization_id=organization_id, pipeline_id=pipeline_id, stage_id=stage_id,
+                           organization_id=organization_id, pipeline_id=pipeline_id, stage_id=chosen and chosen.id,
                            expected_close=expected_close, owner_id=owner_id, notes=notes)
             created = deals.create_deal(ctx, data=validate(DealCreate, given))
             return results.deal(deals.get_deal(ctx, deal_id=created.id))
@@ -241,8 +242,9 @@ class Tools:
         with self.acting(context) as ctx:
             deal = deals.get_deal(ctx, deal_id=deal_id)
             pipeline = pipelines.get_pipeline(ctx, pipeline_id=deal.pipeline_id)
-            moved = deals.move_deal(ctx, deal_id=deal.id, stage_id=_stage_id([pipeline], pipeline.id, stage))
-            return results.deal(deals.get_deal(ctx, deal_id=moved.id))
+            target = _stage([pipeline], pipeline.id, stage)
+            # the deal's loaded stage is the one it left: show the one it entered
+            return results.deal(deals.move_deal(ctx, deal_id=deal.id, stage_id=target.id), stage=target)
 
 
 def _contacts(ctx, found: list, *, details: bool = False) -> list[dict]:
@@ -266,15 +268,15 @@ def _as_contact(link: tuple | None) -> tuple | None:
     return ("contact" if kind == "person" else kind), record_id, name
 
 
-def _stage_id(pipeline_list: list, pipeline_id, stage: str) -> uuid.UUID | None:
-    """The id of the stage named (or identified) by `stage` in the given pipeline (the first when None)."""
+def _stage(pipeline_list: list, pipeline_id, stage: str) -> Stage | None:
+    """The stage named (or identified) by `stage` in the given pipeline (the first when None)."""
     pipeline = next((p for p in pipeline_list if pipeline_id is None or str(p.id) == str(pipeline_id)), None)
     if pipeline is None:
         return None  # the service says what is wrong with the pipeline
     wanted = stage.strip().lower()
     for candidate in pipeline.stages:
         if wanted in (str(candidate.id), candidate.name.lower()):
-            return candidate.id
+            return candidate
     names = ", ".join(s.name for s in pipeline.stages)
     raise Invalid(_("Please correct the marked fields."),
                   fields={"stage": _("Choose one of the stages of %(pipeline)s: %(names)s.",
