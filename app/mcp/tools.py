@@ -4,6 +4,8 @@ A tool turns its arguments into an input schema of app/schemas, calls a service 
 `tenant_context(..., channel="mcp")` (committed when the call succeeds, rolled back when it
 fails) and returns plain JSON. Domain errors become tool errors with the human message.
 """
+import inspect
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,7 +152,7 @@ class Tools:
             return _contacts(ctx, [person], details=True)[0]
 
     def delete_contact(self, context: Context, contact_id: Id, confirm: Confirm = False) -> dict[str, Any]:
-        """Move a contact, with their activities and files, to the trash (an admin can restore it for 30 days).
+        """Move a contact, with their activities and files, to the trash (restorable from the trash for 30 days).
         Destructive: refused unless confirm is true."""
         with self.acting(context) as ctx:
             person = people.get_person(ctx, person_id=contact_id)
@@ -285,11 +287,15 @@ def _stage(pipeline_list: list, pipeline_id, stage: str) -> Stage | None:
 
 def create_server(app: Flask, identify: Callable[[Context], Caller]) -> MCPServer:
     """The MCP server with Roost's tools, acting for whoever `identify` names on each call."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     server = MCPServer(
         "Roost", title="Roost CRM", version="1",
         instructions="Roost is a CRM. Find a contact with search_contacts before changing it; ids come from "
                      "the tools' results. delete_contact needs the user's explicit agreement (confirm: true).",
     )
+    # The SDK sets up the root logger for a server on its own; inside Roost that doubled every log line.
+    root.handlers[:], root.level = handlers, level
     tools = Tools(app, identify)
     for tool, title, annotations in (
         (tools.search_contacts, "Search contacts", READ),
@@ -303,5 +309,6 @@ def create_server(app: Flask, identify: Callable[[Context], Caller]) -> MCPServe
         (tools.create_deal, "Create a deal", ADD),
         (tools.move_deal_stage, "Move a deal to another stage", CHANGE),
     ):
-        server.add_tool(tool, title=title, annotations=annotations.model_copy(update={"title": title}))
+        server.add_tool(tool, title=title, description=inspect.getdoc(tool),
+                        annotations=annotations.model_copy(update={"title": title}))
     return server
