@@ -10,8 +10,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import httpx2
 import pytest
-from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp import Client, ClientSession, StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
 from sqlalchemy import select
 
 from app.extensions import db
@@ -93,6 +95,24 @@ def test_over_stdio_flask_mcp_serves_the_same_tools(app, make_tenant, tmp_path):
     tools, contact_id, activity_id = asyncio.run(scenario())
     assert set(tools) == TOOLS
     assert_done_through_mcp(app, acme, rep, contact_id, activity_id)
+
+
+def test_the_sdks_client_on_the_newer_protocol_works_too(app, make_tenant):
+    """`mcp.Client` negotiates the 2026-07-28 protocol (no initialize handshake); the tools answer the same."""
+    acme = make_tenant("Acme")
+    secret = make_token(app, acme.id, acme.admin.id)
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        people.create_person(ctx, data=PersonInput(first_name="Barbara", last_name="Liskov"))
+
+    async def scenario(url):
+        async with (httpx2.AsyncClient(headers={"Authorization": f"Bearer {secret}"}) as http,
+                    Client(streamable_http_client(url, http_client=http)) as client):
+            return client.protocol_version, await client.call_tool("search_contacts", {"query": "liskov"})
+
+    with serve(app) as url:
+        version, found = asyncio.run(scenario(url))
+    assert version == "2026-07-28"
+    assert [c["name"] for c in found.structured_content["contacts"]] == ["Barbara Liskov"]
 
 
 def stdio_environment(app, tmp_path, **extra) -> dict:
