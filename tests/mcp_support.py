@@ -1,6 +1,7 @@
 """Helpers for MCP tests: tokens, the app served on 127.0.0.1 in a thread, and the `mcp` SDK's own client."""
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
@@ -46,12 +47,18 @@ async def http_session(url: str, secret: str) -> AsyncIterator[ClientSession]:
         yield session
 
 
+def run_async(coroutine):
+    """Run a coroutine to its end in a thread of its own (the browser tests' Playwright keeps a loop running here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def call(url: str, secret: str, tool: str, arguments: dict | None = None):
     """One tool call in a session of its own; the CallToolResult."""
     async def run():
         async with http_session(url, secret) as session:
             return await session.call_tool(tool, arguments or {})
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def text_of(result) -> str:

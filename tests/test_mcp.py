@@ -3,7 +3,6 @@
 Every call acts as the token's user in the token's tenant, goes through the services (so
 permissions and the tenant guard hold), is audited with channel mcp, and shows on the timeline.
 """
-import asyncio
 import os
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from app.models import AuditEvent, Person
 from app.schemas.contacts import PersonInput
 from app.services import activities, deals, people, tokens, users
 from app.tenancy import tenant_context
-from tests.mcp_support import TOOLS, call, http_session, make_token, serve, text_of
+from tests.mcp_support import TOOLS, call, http_session, make_token, run_async, serve, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +67,7 @@ def test_over_http_an_assistant_lists_tools_creates_a_contact_and_logs_a_call(ap
             return await create_contact_and_log_a_call(session)
 
     with serve(app) as url:
-        tools, contact_id, activity_id = asyncio.run(scenario(url))
+        tools, contact_id, activity_id = run_async(scenario(url))
     assert set(tools) == TOOLS
     assert all(tool.description and tool.input_schema["type"] == "object" for tool in tools.values())
     assert tools["delete_contact"].annotations.destructive_hint is True
@@ -92,7 +91,7 @@ def test_over_stdio_flask_mcp_serves_the_same_tools(app, make_tenant, tmp_path):
             await session.initialize()
             return await create_contact_and_log_a_call(session)
 
-    tools, contact_id, activity_id = asyncio.run(scenario())
+    tools, contact_id, activity_id = run_async(scenario())
     assert set(tools) == TOOLS
     assert_done_through_mcp(app, acme, rep, contact_id, activity_id)
 
@@ -110,7 +109,7 @@ def test_the_sdks_client_on_the_newer_protocol_works_too(app, make_tenant):
             return client.protocol_version, await client.call_tool("search_contacts", {"query": "liskov"})
 
     with serve(app) as url:
-        version, found = asyncio.run(scenario(url))
+        version, found = run_async(scenario(url))
     assert version == "2026-07-28"
     assert [c["name"] for c in found.structured_content["contacts"]] == ["Barbara Liskov"]
 
