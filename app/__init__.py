@@ -9,6 +9,7 @@ from sqlalchemy import event
 from app import config, request_log, security
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.mcp.transport import McpMount
 from app.web import register_web
 from app.web.locale import select_locale, select_timezone
 
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     register_web(app)
     register_cli(app)
+    app.wsgi_app = McpMount(app, app.wsgi_app)  # /mcp: the MCP server, on the same port
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -1,10 +1,13 @@
 """Commands for operators and scripts: `flask --app wsgi tenants|users|permissions ...`."""
+import os
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
+from app.mcp import transport
 from app.permissions import ROLES, markdown_table
 from app.schemas.accounts import PasswordSet, SignUp, TokenCreate, UserCreate
 from app.schemas.base import validate
@@ -18,8 +21,7 @@ telegram_cli = AppGroup("telegram", help="Link Telegram chats to users.")
 
 
 def _fail(error: DomainError):
-    details = "; ".join(f"{field}: {message}" for field, message in error.fields.items())
-    raise click.ClickException(f"{error.message} {details}".strip())
+    raise click.ClickException(error.summary())
 
 
 @tenants_cli.command("create")
@@ -106,9 +108,24 @@ def print_permissions():
     click.echo(markdown_table())
 
 
+@click.command("mcp")
+def serve_mcp():
+    """Serve the MCP tools over stdio as the user of the token in ROOST_API_TOKEN (for Claude Desktop and the like)."""
+    secret = os.environ.get("ROOST_API_TOKEN", "").strip()
+    if not secret:
+        raise click.ClickException("Set ROOST_API_TOKEN to a personal access token (make one on your profile page "
+                                   "or with 'flask --app wsgi tokens create').")
+    caller = transport.caller_for(current_app._get_current_object(), secret)
+    if caller is None:
+        raise click.ClickException("ROOST_API_TOKEN is not a working token: it is unknown, revoked, "
+                                   "or its user was deactivated.")
+    transport.serve_stdio(current_app._get_current_object(), caller)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(print_permissions)
     app.cli.add_command(telegram_cli)
+    app.cli.add_command(serve_mcp)

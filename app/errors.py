@@ -9,6 +9,12 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    def summary(self, names: dict[str, str] | None = None) -> str:
+        """The message with each field's message, for doors that show text only (CLI, MCP); `names` renames fields."""
+        names = names or {}
+        details = "; ".join(f"{names.get(field, field)}: {message}" for field, message in self.fields.items())
+        return f"{self.message} {details}".strip()
+
 
 class NotFound(DomainError):
     """The record does not exist in this tenant (another tenant's record is not found too)."""

@@ -22,6 +22,7 @@ from app.services import activities, audit, custom_fields, deals, files, leads, 
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
 from tests.webhook_receiver import Receiver
+from tests.mcp_support import TOOLS, call, make_token, serve, text_of
 
 MARKER_A, MARKER_B = "MARKER-ALPHA-7f3a", "MARKER-BRAVO-9c1e"
 
@@ -199,3 +200,41 @@ def test_deals_and_leads_show_only_their_own_tenant(client, tenants):
     assert client.post(f"/deals/{b.records['deal']}/won").status_code == 404
     assert client.post(f"/leads/{b.records['lead']}/convert", data={"deal_name": "Stolen"}).status_code == 404
     assert client.post(f"/leads/{b.records['lead']}/delete").status_code == 404
+
+
+def test_mcp_tools_never_reach_another_tenant(app, tenants):
+    """Every MCP tool, called with A's token, finds none of B's records and changes none of them."""
+    a, b = tenants
+    secret = make_token(app, a.id, a.admin.id)
+    other = {kind: str(b.records[kind]) for kind in ("person", "organization", "deal", "lead", "activity")}
+    calls = [
+        ("search_contacts", {"query": "BRAVO"}), ("search_contacts", {"tag": MARKER_B}), ("search_contacts", {}),
+        ("list_my_tasks", {"include_done": True}),
+        ("get_contact", {"contact_id": other["person"]}),
+        ("update_contact", {"contact_id": other["person"], "title": "Taken over"}),
+        ("delete_contact", {"contact_id": other["person"], "confirm": True}),
+        ("create_contact", {"first_name": "Spy", "organization_id": other["organization"]}),
+        ("log_activity", {"kind": "call", "subject": "Spying", "contact_id": other["person"]}),
+        ("log_activity", {"kind": "note", "subject": "Spying", "deal_id": other["deal"], "lead_id": other["lead"]}),
+        ("complete_task", {"task_id": other["activity"]}),
+        ("create_deal", {"name": "Stolen", "contact_id": other["person"], "organization_id": other["organization"]}),
+        ("move_deal_stage", {"deal_id": other["deal"], "stage": "Closed Won"}),
+    ]
+    with serve(app) as url:
+        mine = call(url, secret, "get_contact", {"contact_id": str(a.records["person"])})
+        assert MARKER_A in text_of(mine)  # the sweep is not vacuous: A's token sees A's data
+        for tool, arguments in calls:
+            result = call(url, secret, tool, arguments)
+            assert MARKER_B not in text_of(result), f"{tool} shows tenant B's data to tenant A"
+            if tool not in ("search_contacts", "list_my_tasks"):
+                assert result.is_error, f"{tool} with B's ids did not fail"
+                assert "does not exist" in text_of(result) or "Choose" in text_of(result), text_of(result)
+    assert {tool for tool, _ in calls} == TOOLS
+    with app.app_context(), tenant_context(b.id, channel="cli") as ctx:
+        person = people.get_person(ctx, person_id=b.records["person"])
+        assert (person.title, person.deleted_at) == (None, None)
+        deal = deals.get_deal(ctx, deal_id=b.records["deal"])
+        assert (deal.status, deal.stage.name) == ("open", "Lead")
+        assert activities.get_activity(ctx, activity_id=b.records["activity"]).done_at is None
+    with app.app_context(), tenant_context(a.id, channel="cli") as ctx:
+        assert [p.first_name for p in people.list_people(ctx, q="Spy")[0]] == []
