@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import:run": frozenset({"admin", "head", "marketing"}),
     "export:run": frozenset({"admin", "head"}),
     "report:read": frozenset({"admin", "head", "marketing"}),
+    "dashboard:team": MANAGERS,
 }
 
 
