@@ -17,4 +17,13 @@
     var locale = document.querySelector('input[data-guess="locale"]');
     if (locale && navigator.language) { locale.value = navigator.language; }
   });
+
+  // On a phone the main menu folds behind a button; the button says whether it is open.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".nav-toggle");
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).classList.toggle("is-open", open);
+  });
 })();

@@ -21,7 +21,8 @@
       data: {
         labels: data.labels,
         datasets: [{
-          label: data.series, data: data.values, borderWidth: round ? 1 : 2, tension: 0.25, fill: false,
+          label: data.series, data: data.values, borderWidth: round ? 1 : 2, cubicInterpolationMode: "monotone",
+          fill: false, maxBarThickness: 56,
           backgroundColor: round ? COLOURS : COLOURS[0], borderColor: round ? "#ffffff" : COLOURS[0],
         }],
       },

@@ -57,6 +57,7 @@ class Chart:
     labels: list[str]
     values: list  # ints, or Decimals for money
     series: str  # what one value is, e.g. "Deals"
+    heading: str  # what one label is, e.g. "Stage" (the table's first column)
     currency: str | None = None  # set when the values are amounts
     note: str | None = None  # e.g. that other currencies are left out
 
@@ -184,7 +185,8 @@ def _deals_by_stage(ctx, board: Dashboard, scope) -> Chart:
     stages = [(pipeline, stage) for pipeline in pipelines for stage in pipeline.stages if stage.kind == "open"]
     labels = [f"{pipeline.name}: {stage.name}" if len(pipelines) > 1 else stage.name for pipeline, stage in stages]
     return Chart(key="deals-by-stage", title=_("Open deals by stage"), kind="bar", labels=labels,
-                 values=[counts.get(stage.id, 0) for _pipeline, stage in stages], series=_("Deals"))
+                 values=[counts.get(stage.id, 0) for _pipeline, stage in stages], series=_("Deals"),
+                 heading=_("Stage"))
 
 
 def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
@@ -206,7 +208,7 @@ def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
     return Chart(key="won-by-month", title=_("Won value by month"), kind="bar",
                  labels=[format_date(first, "MMM y") for first in firsts[:-1]],
                  values=[month.amount for month in months], series=_("Won (%(currency)s)", currency=board.currency),
-                 currency=board.currency,
+                 heading=_("Month"), currency=board.currency,
                  note=_("Deals in other currencies are not included.") if others else None)
 
 
@@ -221,8 +223,9 @@ def _people_by_week(scope, today: date, zone) -> Chart:
         .where(Person.created_at >= edges[0], Person.created_at < edges[-1], _mine(Person.owner_id, scope))
         .group_by(period)).all())
     return Chart(key="people-by-week", title=_("New people by week"), kind="line",
-                 labels=[_("Week of %(day)s", day=format_date(day, "d MMM")) for day in mondays[:-1]],
-                 values=[rows.get(index, 0) for index in range(WEEKS)], series=_("People added"))
+                 labels=[format_date(day, "d MMM") for day in mondays[:-1]],
+                 values=[rows.get(index, 0) for index in range(WEEKS)], series=_("People added"),
+                 heading=_("Week starting"))
 
 
 def _activities_by_kind(scope, now: datetime) -> Chart:
@@ -233,7 +236,8 @@ def _activities_by_kind(scope, now: datetime) -> Chart:
                _mine(Activity.user_id, scope)).group_by(Activity.kind)).all())
     return Chart(key="activities-by-kind", title=_("Activities in the last 30 days"), kind="doughnut",
                  labels=[str(KIND_LABELS[kind]) for kind in ACTIVITY_KINDS],
-                 values=[rows.get(kind, 0) for kind in ACTIVITY_KINDS], series=_("Activities"))
+                 values=[rows.get(kind, 0) for kind in ACTIVITY_KINDS], series=_("Activities"),
+                 heading=_("Kind"))
 
 
 def _deals_closing(scope, today: date) -> list[Deal]:
