@@ -1,4 +1,4 @@
-// Draws the dashboard's charts with Chart.js from the JSON block beside each canvas (the CSP allows no
+// Draws the dashboard's charts with Chart.js from each canvas's data-chart JSON (the CSP allows no
 // inline script). The same numbers are in a table under each chart, for screen readers and for anyone.
 (function () {
   "use strict";
@@ -41,8 +41,7 @@
     if (!window.Chart) { return; }
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (window.Chart.getChart(canvas)) { return; }
-      var source = document.getElementById(canvas.dataset.chart);
-      if (source) { new window.Chart(canvas, config(JSON.parse(source.textContent))); }
+      new window.Chart(canvas, config(JSON.parse(canvas.dataset.chart)));
     });
   }
 
