@@ -182,3 +182,25 @@ def test_going_back_to_the_dashboard_gets_the_whole_page(app, client, make_tenan
     login(client, acme.admin)
     page = client.get("/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}).get_data(as_text=True)
     assert "<h1>" in page and 'hx-history="false"' in page
+
+
+def test_trashed_records_and_other_tenants_are_not_counted(app, make_tenant):
+    acme, other = make_tenant("Acme"), make_tenant("Other")
+    fill(app, acme, acme.admin.id, people_count=2, tag="a")
+    fill(app, other, other.admin.id, people_count=7, tag="o")
+    with app.app_context(), as_user(app, acme, acme.admin.id) as ctx:
+        gone = people.list_people(ctx)[0][0]
+        people.delete_person(ctx, person_id=gone.id)  # its tasks and activities go to the trash with it
+    with app.app_context(), as_user(app, acme, acme.admin.id) as ctx:
+        board = dashboard.build_dashboard(ctx)
+        assert board.people == 1 and chart(board, "people-by-week").values[-1] == 1
+        assert board.open_deals == 1 and board.open_value.amount == 100
+
+
+def test_a_role_without_deals_gets_a_dashboard_without_them(app, client, make_tenant):
+    acme = make_tenant("Acme", roles=("marketing",))
+    fill(app, acme, acme.admin.id)
+    login(client, acme.users["marketing"])
+    page = client.get("/").get_data(as_text=True)
+    assert "Open tasks" in page and "Open deals" not in page and "Deals closing this week" not in page
+    assert "Numbers of" not in page  # no member filter: their own numbers only

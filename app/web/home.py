@@ -22,7 +22,7 @@ def index():
         errors = error.fields
         board = dashboard.build_dashboard(g.ctx)
     me = users.current_user(g.ctx)
-    team_size = len(board.team) if board.team else len(users.list_users(g.ctx))
     return render("home.html", fragment="dashboard/_board.html", status=FORM_ERROR if errors else 200,
-                  board=board, errors=errors or {}, me=me, tenant=current_tenant(), team_size=team_size,
+                  board=board, errors=errors or {}, me=me, tenant=current_tenant(),
+                  team_size=len(users.list_users(g.ctx)),
                   mfa=auth.mfa_requirement(me))
