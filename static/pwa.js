@@ -31,15 +31,24 @@
     messages.appendChild(line);
   }
 
+  function forgetPages() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget-pages");
+    }
+  }
+
+  // A page served to nobody signed in (the session ended, or someone else is about to sign in):
+  // the pages kept for the last user go.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!isOfflineCopy() && !document.querySelector("[data-forget-offline-pages]")) { forgetPages(); }
+  });
   document.addEventListener("DOMContentLoaded", showNotice);
   window.addEventListener("online", showNotice);
   window.addEventListener("offline", showNotice);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.hasAttribute("data-forget-offline-pages") && navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage("forget-pages");  // log out: the next user sees none of them
-    }
+    if (form.hasAttribute("data-forget-offline-pages")) { forgetPages(); }  // log out: the next user sees none
     if (cannotSend() && (form.method || "get").toLowerCase() === "post") {
       event.preventDefault();
       event.stopImmediatePropagation();

@@ -8,9 +8,11 @@ var PAGES = "roost-pages-v1";    // recently viewed pages; emptied at log out (p
 var SHELL = "roost-shell-v1";    // the offline page, styles and scripts
 var KEEP_PAGES = 30;
 var OFFLINE_URL = "/offline";
+// Kept at install so that the offline page has its looks even before any page was viewed.
+var SHELL_FILES = [OFFLINE_URL, "/static/vendor/pico/pico.min.css", "/static/app.css", "/static/icon.svg"];
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.add(OFFLINE_URL); })
+  event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_FILES); })
     .then(function () { return self.skipWaiting(); }));
 });
 
@@ -26,6 +28,11 @@ function isCacheable(request, url) {
   if (request.method !== "GET" || url.origin !== self.location.origin) { return false; }
   if (url.pathname.indexOf("/api/") === 0 || request.headers.get("HX-Request")) { return false; }
   return request.mode === "navigate" || url.pathname.indexOf("/static/") === 0;
+}
+
+// Pages are kept only as HTML: a downloaded file (an attachment) is never stored on the device.
+function isWorthKeeping(response, isPage) {
+  return !isPage || (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
 }
 
 // Keep the newest KEEP_PAGES pages: the cache lists entries oldest first.
@@ -54,7 +61,7 @@ function networkFirst(request, url) {
   var isPage = request.mode === "navigate";
   var cacheName = isPage ? PAGES : SHELL;
   return fetch(request).then(function (response) {
-    if (response.ok && response.type === "basic" && !response.redirected) {
+    if (response.ok && response.type === "basic" && !response.redirected && isWorthKeeping(response, isPage)) {
       var copy = response.clone();
       caches.open(cacheName).then(function (cache) {
         return cache.delete(request).then(function () { return cache.put(request, copy); })

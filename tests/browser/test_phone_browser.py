@@ -1,6 +1,7 @@
 """Every page at a phone's size (390×844, touch): no sideways scrolling, the menu folds, targets are 44 px;
 and screenshots of the main pages at desktop and phone sizes for a reviewer."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import save_screenshot
 from tests.browser.seeding import seed_business
@@ -71,6 +72,24 @@ def test_every_page_fits_a_phone(live_app, phone_page):
             problems[name] = found
     assert not problems, "\n".join(f"{name}: {items}" for name, items in problems.items())
     assert page.console_errors == []
+
+
+def test_the_folded_menu_works_with_the_keyboard(live_app, phone_page):
+    page = phone_page
+    base = live_app.config["LIVE_URL"]
+    sign_up(page, base)
+    toggle, menu = page.get_by_role("button", name="Menu"), page.locator("#main-menu")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    for _press in range(2):  # the search box, then the menu's first link
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#main-menu') !== null")
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('nav-toggle')")
 
 
 @pytest.mark.parametrize("form_factor", ["desktop", "phone"])

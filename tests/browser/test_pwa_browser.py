@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Person
 from app.tenancy import tenant_context
 from tests.browser.seeding import seed_business
-from tests.browser.test_signup_browser import sign_up
+from tests.browser.test_signup_browser import open_menu, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +83,29 @@ def test_recent_pages_open_offline_read_only_and_nothing_is_sent(live_app, page)
     page.goto(f"{base}/people")
     expect(page.locator("#offline-notice")).to_be_hidden()
     assert people_count(live_app, ids["tenant"]) == before  # nothing was written while offline
+
+
+KEPT_PAGES = """async () => {
+  const names = await caches.keys();
+  const kept = [];
+  for (const name of names.filter(n => n.startsWith('roost-pages'))) {
+    kept.push(...(await (await caches.open(name)).keys()).map(request => new URL(request.url).pathname));
+  }
+  return kept;
+}"""
+
+
+def test_logging_out_forgets_the_pages_kept_for_offline(live_app, page):
+    base = live_app.config["LIVE_URL"]
+    sign_up(page, base)
+    seed_business(live_app)
+    wait_for_service_worker(page)
+    page.goto(f"{base}/people")
+    page.wait_for_function(f"() => ({KEPT_PAGES})().then(kept => kept.includes('/people'))")
+    open_menu(page)
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login**")
+    page.wait_for_function(f"() => ({KEPT_PAGES})().then(kept => !kept.includes('/people'))")
+    page.context.set_offline(True)
+    page.goto(f"{base}/people")  # the next person at this device finds nothing of the last user's
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
