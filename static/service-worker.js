@@ -53,7 +53,7 @@ function offlineCopy(response) {
 
 function offlinePage() {
   return caches.match(OFFLINE_URL, {cacheName: SHELL}).then(function (page) {
-    return page || new Response("Offline", {status: 503, headers: {"Content-Type": "text/plain"}});
+    return page || Response.error();  // the browser's own (translated) network error page
   });
 }
 
