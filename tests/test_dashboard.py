@@ -145,6 +145,8 @@ def test_a_rep_asking_for_the_team_gets_a_clear_refusal(app, client, make_tenant
     acme = make_tenant("Acme", roles=("rep",))
     login(client, acme.users["rep"])
     assert "Showing your own numbers." in client.get("/").get_data(as_text=True)
+    garbled = client.get("/?user_id=nobody")
+    assert garbled.status_code == 422 and "This is not a valid reference." in garbled.get_data(as_text=True)
     refused = client.get(f"/?user_id={acme.admin.id}")
     assert refused.status_code == 403 and "You can see your own numbers only." in refused.get_data(as_text=True)
 
@@ -204,3 +206,13 @@ def test_a_role_without_deals_gets_a_dashboard_without_them(app, client, make_te
     page = client.get("/").get_data(as_text=True)
     assert "Open tasks" in page and "Open deals" not in page and "Deals closing this week" not in page
     assert "Numbers of" not in page  # no member filter: their own numbers only
+
+
+def test_another_tenants_member_cannot_be_chosen(app, client, make_tenant):
+    acme, other = make_tenant("Acme"), make_tenant("Other Farm")
+    fill(app, other, other.admin.id, tag="SECRET")
+    login(client, acme.admin)
+    response = client.get(f"/?user_id={other.admin.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choose someone from your team." in page
+    assert "SECRET" not in page and "Other Farm Admin" not in page
