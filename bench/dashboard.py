@@ -55,8 +55,8 @@ def fill(app, tenant_id, owners: list, people: int, deals: int, activities: int)
     person_ids = [uuid.uuid4() for _ in range(people)]
     insert_batches(app, tenant_id, Person, [
         {"id": pid, "tenant_id": tenant_id, "first_name": f"First{n}", "last_name": f"Last{n}", "other_emails": [],
-         "other_phones": [], "owner_id": random.choice(owners), "created_at": now - timedelta(days=random.random() * 365),
-         **base} for n, pid in enumerate(person_ids)])
+         "other_phones": [], "owner_id": random.choice(owners),
+         "created_at": now - timedelta(days=random.random() * 365), **base} for n, pid in enumerate(person_ids)])
     deal_rows = []
     for n in range(deals):
         pipeline_id, stage_id, kind = random.choice(stages)

@@ -39,7 +39,8 @@ def fill(app, tenant, user_id, *, people_count=1, open_value="100", won_value="4
         activities.log_activity(ctx, data=ActivityCreate(
             kind="task", subject=f"Next week{tag}", due_at=utcnow() + timedelta(days=8), person_id=person.id))
         for n in range(calls):
-            activities.log_activity(ctx, data=ActivityCreate(kind="call", subject=f"Call {n}{tag}", person_id=person.id))
+            activities.log_activity(ctx, data=ActivityCreate(
+                kind="call", subject=f"Call {n}{tag}", person_id=person.id))
 
 
 def chart(board, key):

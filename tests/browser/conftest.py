@@ -70,6 +70,14 @@ def page(request, chromium):
 
 
 @pytest.fixture
+def phone_page(chromium):
+    """A phone only (390×844, touch), for what only a phone shows, such as the folded menu."""
+    context, page = _open_page(chromium, "phone")
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def desktop_page(chromium):
     """A desktop browser only, for mouse gestures such as drag and drop (phones use other controls)."""
     context, page = _open_page(chromium, "desktop")

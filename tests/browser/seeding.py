@@ -23,8 +23,9 @@ def seed_business(live_app) -> dict:
     with live_app.app_context(), tenant_context(tenant_id, channel="web", user_id=user_id) as ctx:
         custom_fields.create_field(ctx, data=FieldDefinition(entity="person", label="Flock size", type="number"))
         farm = organizations.create_organization(ctx, data=OrganizationInput(name="Green Acre Farm"))
-        ann = people.create_person(ctx, data=PersonInput(first_name="Ann", last_name="Lee", email="ann@greenacre.example",
-                                                         phone="+44 20 7946 0000", organization_id=farm.id))
+        ann = people.create_person(ctx, data=PersonInput(
+            first_name="Ann", last_name="Lee", email="ann@greenacre.example", phone="+44 20 7946 0000",
+            organization_id=farm.id))
         for first, last in (("Bob", "Ray"), ("Cleo", "Dunn"), ("Dev", "Patel")):
             people.create_person(ctx, data=PersonInput(first_name=first, last_name=last))
         layers = deals.create_deal(ctx, data=DealCreate(name="200 point-of-lay hens", value="1200", person_id=ann.id,

@@ -20,7 +20,8 @@ READ_MANIFEST = """async () => {
   const manifest = await answer.json();
   const icons = await Promise.all(manifest.icons.map(icon => new Promise(done => {
     const image = new Image();
-    image.onload = () => done({sizes: icon.sizes, type: icon.type, width: image.naturalWidth, height: image.naturalHeight});
+    image.onload = () => done({sizes: icon.sizes, type: icon.type,
+                               width: image.naturalWidth, height: image.naturalHeight});
     image.onerror = () => done({sizes: icon.sizes, type: icon.type, width: 0, height: 0});
     image.src = new URL(icon.src, href).href;
   })));
@@ -44,7 +45,8 @@ def test_the_service_worker_is_registered_and_the_manifest_validates(live_app, p
     assert found["type"].startswith("application/manifest+json")
     assert all(manifest.get(member) for member in REQUIRED_MEMBERS), manifest
     assert (manifest["start_url"], manifest["display"]) == ("/", "standalone")
-    assert {(icon["sizes"], icon["type"]) for icon in found["icons"]} == {("192x192", "image/png"), ("512x512", "image/png")}
+    assert {(icon["sizes"], icon["type"]) for icon in found["icons"]} == {
+        ("192x192", "image/png"), ("512x512", "image/png")}
     for icon in found["icons"]:  # each icon loads, at the size the manifest says
         assert f"{icon['width']}x{icon['height']}" == icon["sizes"]
     assert page.console_errors == []
