@@ -65,6 +65,8 @@ $(VENDOR)/.installed: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/sortablejs/Sortable.min.js $(VENDOR)/sortable/
+	mkdir -p $(VENDOR)/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chartjs/
 	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).

@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export:run": frozenset({"admin", "head"}),
     "report:read": frozenset({"admin", "head", "marketing"}),
     "webhook:manage": frozenset({"admin"}),
+    "dashboard:team": MANAGERS,
 }
 
 

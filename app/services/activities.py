@@ -290,7 +290,7 @@ class MyTasks:
         return None
 
 
-def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
+def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
@@ -299,7 +299,7 @@ def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
     require(ctx, "activity:write")
     zone = tenant_zone(ctx)
     now = utcnow()
-    tomorrow = _start_of_day(now.astimezone(zone).date() + timedelta(days=1), zone)
+    tomorrow = start_of_day(now.astimezone(zone).date() + timedelta(days=1), zone)
     mine = select(Activity).where(Activity.kind == "task", Activity.assignee_id == ctx.user_id)
     open_tasks = list(db.session.scalars(
         mine.where(Activity.done_at.is_(None)).order_by(Activity.due_at, Activity.id)))

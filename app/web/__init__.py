@@ -21,6 +21,7 @@ from app.web import (
     people,
     pipelines,
     profile,
+    pwa,
     search,
     session,
     settings,
@@ -33,7 +34,9 @@ from app.web import (
 def register_web(app: Flask) -> None:
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp, activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp, webhooks.bp):
+    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp,
+                      activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp,
+                      webhooks.bp, pwa.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(

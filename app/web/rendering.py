@@ -6,8 +6,12 @@ from app.schemas.base import CUSTOM_PREFIX, validate
 
 
 def render(template: str, *, fragment: str | None = None, status: int = 200, **context):
-    """The whole page, or only `fragment` when HTMX asks (the page includes the same partial)."""
-    chosen = fragment if fragment and request.htmx else template
+    """The whole page, or only `fragment` when HTMX asks (the page includes the same partial).
+
+    HTMX going back to a page it kept no copy of asks for the whole page (HX-History-Restore-Request).
+    """
+    partial = request.htmx and not request.headers.get("HX-History-Restore-Request")
+    chosen = fragment if fragment and partial else template
     return render_template(chosen, **context), status
 
 

@@ -11,7 +11,8 @@ from app.services.auth import mfa_requirement
 from app.tenancy import open_context
 
 # Endpoints a user who must first change their password or set up MFA may still reach.
-_GATE_OPEN = {"static", "auth.logout", "health.healthz", "profile.password", "profile.mfa_setup"}
+_GATE_OPEN = {"static", "auth.logout", "health.healthz", "profile.password", "profile.mfa_setup",
+              "pwa.manifest", "pwa.service_worker", "pwa.offline"}
 
 
 @login_manager.user_loader

@@ -1,6 +1,7 @@
 """Browser fixtures: the app served on loopback, and Debian's headless Chromium through Playwright."""
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -69,8 +70,36 @@ def page(request, chromium):
 
 
 @pytest.fixture
+def phone_page(chromium):
+    """A phone only (390×844, touch), for what only a phone shows, such as the folded menu."""
+    context, page = _open_page(chromium, "phone")
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def desktop_page(chromium):
     """A desktop browser only, for mouse gestures such as drag and drop (phones use other controls)."""
     context, page = _open_page(chromium, "desktop")
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+_saved: list[Path] = []
+
+
+def save_screenshot(page, name: str) -> Path:
+    """A full-page PNG in test-results/screenshots/ for a reviewer; the run's summary prints the folder."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    _saved.append(path)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where this run's screenshots are."""
+    if _saved:
+        terminalreporter.section("screenshots")
+        terminalreporter.write_line(f"{len(_saved)} screenshots in {SCREENSHOTS}")

@@ -14,6 +14,13 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def open_menu(page):
+    """On a phone the main menu is folded behind its button: open it (a desktop shows it always)."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def sign_up(page, base):
     page.goto(f"{base}/signup")
     page.get_by_label("Your business name").fill("Sunny Side Eggs")
@@ -40,6 +47,7 @@ def test_sign_up_lands_inside_the_new_tenant(live_app, page):
 def test_a_wrong_password_is_explained_on_the_login_page(live_app, page):
     base = live_app.config["LIVE_URL"]
     sign_up(page, base)
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.get_by_label("Email").fill("sam@sunnyside.example")
     page.get_by_label("Password").fill("not my password")

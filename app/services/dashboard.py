@@ -1,0 +1,248 @@
+"""The dashboard: counts, chart series and today's list, in a fixed number of aggregate queries.
+
+A rep (and anyone who is not a head or an admin) sees their own numbers: records they own, tasks
+given to them, activities they logged. Heads and admins see the team's, or one member's.
+"""
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select, true
+
+from app.errors import Forbidden, Invalid
+from app.extensions import db
+from app.models import Activity, Deal, Person, Tenant
+from app.models.activities import ACTIVITY_KINDS
+from app.models.base import utcnow
+from app.permissions import can, require
+from app.services import users
+from app.services.activities import record_labels, start_of_day, tenant_zone
+from app.services.pipelines import list_pipelines
+
+MONTHS = 6  # won value by month: this month and the five before
+WEEKS = 8  # new people by week: this week and the seven before
+ACTIVITY_DAYS = 30  # activities by type: the last 30 days
+TODAY_LIMIT = 10  # at most this many tasks and deals in the "Today" list
+
+KIND_LABELS = {"call": _l("Calls"), "email": _l("Emails"), "meeting": _l("Meetings"), "note": _l("Notes"),
+               "task": _l("Tasks")}
+
+
+@dataclass
+class Money:
+    """An amount in the tenant's currency, and what is held in other currencies (never converted)."""
+
+    currency: str
+    amount: Decimal = Decimal("0")
+    others: dict[str, Decimal] = field(default_factory=dict)
+
+    def add(self, currency: str, amount) -> None:
+        if currency == self.currency:
+            self.amount += amount or 0
+        else:
+            self.others[currency] = self.others.get(currency, Decimal("0")) + (amount or 0)
+
+
+@dataclass
+class Chart:
+    """One chart's series; the page draws it with Chart.js and shows the same numbers as a table."""
+
+    key: str
+    title: str
+    kind: str  # a Chart.js type: "bar", "line" or "doughnut"
+    labels: list[str]
+    values: list  # ints, or Decimals for money
+    series: str  # what one value is, e.g. "Deals"
+    heading: str  # what one label is, e.g. "Stage" (the table's first column)
+    currency: str | None = None  # set when the values are amounts
+    note: str | None = None  # e.g. that other currencies are left out
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.values)
+
+    @property
+    def points(self) -> list[tuple[str, object]]:
+        """(label, value) pairs, for the table and the summary that stand in for the picture."""
+        return list(zip(self.labels, self.values))
+
+    def data(self) -> dict:
+        """What the page's script needs, JSON-ready."""
+        return {"type": self.kind, "labels": self.labels, "series": self.series, "currency": self.currency,
+                "values": [float(v) if isinstance(v, Decimal) else v for v in self.values]}
+
+
+@dataclass
+class Dashboard:
+    """Everything the home page shows, for the team (`user_id` None) or one member."""
+
+    user_id: uuid.UUID | None
+    team: list[tuple[uuid.UUID, str]]  # members to choose from; empty for who may see only their own
+    currency: str
+    people: int
+    open_tasks: int
+    overdue_tasks: int
+    deals_visible: bool  # whether the role may read deals (no deal numbers otherwise)
+    open_deals: int = 0
+    open_value: Money | None = None
+    won_this_month: int = 0
+    won_value: Money | None = None
+    charts: list[Chart] = field(default_factory=list)
+    tasks_due: list[Activity] = field(default_factory=list)
+    deals_closing: list[Deal] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)  # records the tasks hang on
+    names: dict[uuid.UUID, str] = field(default_factory=dict)  # who must do each task (team view)
+    today: date | None = None
+
+    @property
+    def scope_name(self) -> str | None:
+        """The chosen member's name, or None for the whole team."""
+        return dict(self.team).get(self.user_id) if self.team and self.user_id else None
+
+
+def _scope(ctx, user_id, team: list[tuple[uuid.UUID, str]]) -> uuid.UUID | None:
+    """Whose numbers: the chosen member (heads and admins), else the user's own; None for the team."""
+    if not can(ctx, "dashboard:team"):
+        if user_id is not None and user_id != ctx.user_id:
+            raise Forbidden(_("You can see your own numbers only."))
+        return ctx.user_id
+    if user_id is not None and user_id not in dict(team):
+        raise Invalid(_("Please correct the marked fields."), fields={"user_id": _("Choose someone from your team.")})
+    return user_id
+
+
+def _mine(column, user_id):
+    """A condition limiting rows to one member's (true for the whole team)."""
+    return column == user_id if user_id is not None else true()
+
+
+def _period(column, edges: list[datetime]):
+    """The index of the period each row falls in, periods starting at `edges` (ascending).
+
+    A CASE in SQL rather than a date function: it runs the same on SQLite and PostgreSQL, and the
+    edges are the tenant's local midnights, so months and weeks are the tenant's own.
+    """
+    return case(*((column < edge, index) for index, edge in enumerate(edges[1:])), else_=len(edges) - 2)
+
+
+def _month_starts(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, oldest first, and of the next month (the end)."""
+    year, month = today.year, today.month
+    firsts = []
+    for back in range(count - 1, -2, -1):
+        y, m = divmod(year * 12 + month - 1 - back, 12)
+        firsts.append(date(y, m + 1, 1))
+    return firsts
+
+
+def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
+    """The dashboard of the team or of one member; what a role may not read is left out."""
+    require(ctx, "contact:read")
+    team = ([(u.id, u.name) for u in users.list_users(ctx) if u.active]
+            if can(ctx, "dashboard:team") else [])
+    scope = _scope(ctx, user_id, team)
+    tenant = db.session.get(Tenant, ctx.tenant_id)
+    zone = tenant_zone(ctx)
+    now = utcnow()
+    today = now.astimezone(zone).date()
+
+    people = db.session.scalar(select(func.count(Person.id)).where(_mine(Person.owner_id, scope)))
+    open_tasks, overdue = db.session.execute(
+        select(func.count(Activity.id), func.coalesce(func.sum(case((Activity.due_at < now, 1), else_=0)), 0))
+        .where(Activity.kind == "task", Activity.done_at.is_(None), _mine(Activity.assignee_id, scope))).one()
+    board = Dashboard(user_id=scope, team=team, currency=tenant.currency, people=people, open_tasks=open_tasks,
+                      overdue_tasks=overdue, deals_visible=can(ctx, "deal:read"), today=today)
+    if board.deals_visible:
+        board.charts += [_deals_by_stage(ctx, board, scope), _won_by_month(board, scope, today, zone)]
+        board.deals_closing = _deals_closing(scope, today)
+    board.charts += [_people_by_week(scope, today, zone), _activities_by_kind(scope, now)]
+    board.tasks_due = list(db.session.scalars(
+        select(Activity).where(Activity.kind == "task", Activity.done_at.is_(None), _mine(Activity.assignee_id, scope),
+                               Activity.due_at < start_of_day(today + timedelta(days=1), zone))
+        .order_by(Activity.due_at, Activity.id).limit(TODAY_LIMIT)))
+    board.labels = record_labels(ctx, board.tasks_due)
+    if scope is None:
+        board.names = users.names_by_id(ctx, {task.assignee_id for task in board.tasks_due})
+    return board
+
+
+def _deals_by_stage(ctx, board: Dashboard, scope) -> Chart:
+    """Open deals per open stage of every pipeline; also fills the open deal count and value."""
+    rows = db.session.execute(
+        select(Deal.stage_id, Deal.currency, func.count(Deal.id), func.sum(Deal.value))
+        .where(Deal.status == "open", _mine(Deal.owner_id, scope)).group_by(Deal.stage_id, Deal.currency)).all()
+    counts: dict[uuid.UUID, int] = {}
+    board.open_value = Money(board.currency)
+    for stage_id, currency, count, total in rows:
+        counts[stage_id] = counts.get(stage_id, 0) + count
+        board.open_value.add(currency, total)
+    board.open_deals = sum(counts.values())
+    pipelines = list_pipelines(ctx)
+    stages = [(pipeline, stage) for pipeline in pipelines for stage in pipeline.stages if stage.kind == "open"]
+    labels = [f"{pipeline.name}: {stage.name}" if len(pipelines) > 1 else stage.name for pipeline, stage in stages]
+    return Chart(key="deals-by-stage", title=_("Open deals by stage"), kind="bar", labels=labels,
+                 values=[counts.get(stage.id, 0) for _pipeline, stage in stages], series=_("Deals"),
+                 heading=_("Stage"))
+
+
+def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
+    """Value won per month in the tenant's currency; also fills this month's won count and value."""
+    firsts = _month_starts(today, MONTHS)
+    edges = [start_of_day(first, zone) for first in firsts]
+    period = _period(Deal.closed_at, edges)
+    rows = db.session.execute(
+        select(period, Deal.currency, func.count(Deal.id), func.sum(Deal.value))
+        .where(Deal.status == "won", Deal.closed_at >= edges[0], Deal.closed_at < edges[-1],
+               _mine(Deal.owner_id, scope)).group_by(period, Deal.currency)).all()
+    months = [Money(board.currency) for _first in firsts[:-1]]
+    for index, currency, count, total in rows:
+        months[index].add(currency, total)
+        if index == MONTHS - 1:
+            board.won_this_month += count
+    board.won_value = months[-1]
+    others = any(month.others for month in months)
+    return Chart(key="won-by-month", title=_("Won value by month"), kind="bar",
+                 labels=[format_date(first, "MMM y") for first in firsts[:-1]],
+                 values=[month.amount for month in months], series=_("Won (%(currency)s)", currency=board.currency),
+                 heading=_("Month"), currency=board.currency,
+                 note=_("Deals in other currencies are not included.") if others else None)
+
+
+def _people_by_week(scope, today: date, zone) -> Chart:
+    """People added per week (weeks start on Monday, in the tenant's time zone)."""
+    monday = today - timedelta(days=today.weekday())
+    mondays = [monday - timedelta(weeks=back) for back in range(WEEKS - 1, -2, -1)]
+    edges = [start_of_day(day, zone) for day in mondays]
+    period = _period(Person.created_at, edges)
+    rows = dict(db.session.execute(
+        select(period, func.count(Person.id))
+        .where(Person.created_at >= edges[0], Person.created_at < edges[-1], _mine(Person.owner_id, scope))
+        .group_by(period)).all())
+    return Chart(key="people-by-week", title=_("New people by week"), kind="line",
+                 labels=[format_date(day, "d MMM") for day in mondays[:-1]],
+                 values=[rows.get(index, 0) for index in range(WEEKS)], series=_("People added"),
+                 heading=_("Week starting"))
+
+
+def _activities_by_kind(scope, now: datetime) -> Chart:
+    """Activities logged in the last 30 days, by kind."""
+    rows = dict(db.session.execute(
+        select(Activity.kind, func.count(Activity.id))
+        .where(Activity.occurred_at >= now - timedelta(days=ACTIVITY_DAYS), Activity.occurred_at <= now,
+               _mine(Activity.user_id, scope)).group_by(Activity.kind)).all())
+    return Chart(key="activities-by-kind", title=_("Activities in the last 30 days"), kind="doughnut",
+                 labels=[str(KIND_LABELS[kind]) for kind in ACTIVITY_KINDS],
+                 values=[rows.get(kind, 0) for kind in ACTIVITY_KINDS], series=_("Activities"),
+                 heading=_("Kind"))
+
+
+def _deals_closing(scope, today: date) -> list[Deal]:
+    """Open deals expected to close by the end of this week (Sunday), overdue ones first."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    return list(db.session.scalars(
+        select(Deal).where(Deal.status == "open", Deal.expected_close <= sunday, _mine(Deal.owner_id, scope))
+        .order_by(Deal.expected_close, Deal.id).limit(TODAY_LIMIT)))
