@@ -6,13 +6,15 @@ from app.models.base import Base, TenantOwned
 from app.models.contacts import Organization, Person
 from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
+from app.models.imports import ImportRun
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
+from app.models.sample_data import SampleRecord
 from app.models.tenants import Tenant
 from app.models.trash import TrashEntry
 from app.models.users import User
 
 __all__ = [
-    "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
-    "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+    "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "ImportRun", "Lead", "Organization",
+    "Person", "Pipeline", "Record", "SampleRecord", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
 ]
