@@ -16,8 +16,9 @@ from app.schemas.activities import ActivityCreate
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.custom_fields import FieldDefinition
 from app.schemas.deals import DealCreate
+from app.schemas.imports import ImportChoices, ImportUpload
 from app.schemas.leads import LeadInput
-from app.services import activities, audit, custom_fields, deals, files, leads, organizations, people
+from app.services import activities, audit, custom_fields, deals, files, imports, leads, organizations, people
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
 
@@ -39,6 +40,8 @@ ID_PARAMS = {
     "deal_id": lambda made: made.records["deal"],
     "lead_id": lambda made: made.records["lead"],
     "attachment_id": lambda made: made.records["attachment"],
+    # a finished spreadsheet import whose file name, rows and bad row carry the marker
+    "run_id": lambda made: made.records["import_run"],
 }
 # Routes not swept, and why.
 NOT_SWEPT = {
@@ -85,6 +88,14 @@ def tenants(app, make_tenant):
                 custom={"po_number": f"PO {marker}"})).id
             tenant.records["lead"] = leads.create_lead(ctx, data=LeadInput(
                 name=f"Lead {marker}", company=f"Lead company {marker}")).id
+        with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+            content = f"Name,Email\nImported {marker},imported-{marker.lower()}@example.com\nBad {marker},not-an-email\n"
+            run = imports.upload(ctx, data=ImportUpload(entity="person"), filename=f"{marker}.csv",
+                                 content=content.encode())
+            imports.start(ctx, run_id=run.id, data=ImportChoices(mapping=dict(run.mapping)))
+            for _batch in imports.import_batches(ctx, run_id=run.id):
+                pass
+            tenant.records["import_run"] = run.id
         made[key] = tenant
     return made["a"], made["b"]
 

@@ -276,6 +276,7 @@ def bad_rows_csv(ctx, *, run_id) -> str:
     """The run's bad rows as CSV, the file's own columns first, then the row number and the problem."""
     run = get_run(ctx, run_id=run_id)
     out = io.StringIO()
+    out.write("\ufeff")  # Excel reads a UTF-8 CSV as UTF-8 only when it starts with a byte order mark
     writer = csv.writer(out)
     writer.writerow([*run.headers, _("Row"), _("Problem")])
     for bad in run.bad_rows:

@@ -16,11 +16,14 @@ from app.web import (
     files,
     health,
     home,
+    imports,
     leads,
+    onboarding,
     organizations,
     people,
     pipelines,
     profile,
+    sample_data,
     search,
     session,
     settings,
@@ -32,7 +35,7 @@ from app.web import (
 def register_web(app: Flask) -> None:
     session.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp, activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp):
+    for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp, activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp, onboarding.bp, imports.bp, sample_data.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(
