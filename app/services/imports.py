@@ -8,6 +8,7 @@ updated or created anyway as the user chose. A row that repeats an earlier row o
 import csv
 import io
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -94,13 +95,25 @@ class _Progress:
     """What the batches of one run learn as they go: the records it touched, by the line that touched them."""
 
     lines_by_record: dict[uuid.UUID, int] = field(default_factory=dict)
+    created: dict[tuple[str, str], object] = field(default_factory=dict)  # (field, value) -> record made by the run
     organizations: dict[str, uuid.UUID] = field(default_factory=dict)  # lower-cased name -> id
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row read and validated, with what it is matched on, ready to be written."""
+
+    line: int
+    data: BaseModel
+    keys: list[tuple[str, str]]  # (field, value) a duplicate would share, in the order they are checked
+    company: str | None = None  # a person's organisation, by name
 
 
 def import_batches(ctx, *, run_id, size: int = BATCH_SIZE) -> Iterator[ImportRun]:
     """Import a queued run's rows, yielding the run after each batch of `size` rows.
 
     The job commits at each yield, so the progress bar moves and a crash keeps what was imported.
+    Duplicates are looked up once per batch rather than once per row: the same rule, far fewer queries.
     """
     require(ctx, "import:run")
     run = get_run(ctx, run_id=run_id)
@@ -108,19 +121,26 @@ def import_batches(ctx, *, run_id, size: int = BATCH_SIZE) -> Iterator[ImportRun
         raise Conflict(_("This import is not waiting to run."))
     run.status, run.started_at = "running", utcnow()
     entity, mapping, rows = run.entity, dict(run.mapping), list(run.rows)  # not reloaded after every commit
-    progress = _Progress()
+    kind, progress = KINDS[entity], _Progress()
     for first in range(0, len(rows), size):
-        bad = []
+        bad, ready = [], []
         for index in range(first, min(first + size, len(rows))):
-            line = index + 2  # the header is line 1 of the spreadsheet
             try:
-                outcome = _import_row(ctx, run, progress, line, import_mapping.row_values(entity, mapping, rows[index]))
+                ready.append(_read_row(ctx, kind, entity, index + 2,  # the header is line 1 of the spreadsheet
+                                       import_mapping.row_values(entity, mapping, rows[index])))
+            except Invalid as error:
+                bad.append({"row": index + 2, "values": rows[index], "reason": _reason(ctx, entity, error)})
+        known = kind.lookup(ctx, [key for row in ready for key in row.keys]) if run.duplicates != "create" else {}
+        outcomes = Counter()  # counted here, written once a batch: the run's row is not updated row by row
+        for row in ready:
+            try:
+                outcomes[_import_row(ctx, run, progress, known, row)] += 1
             except (Invalid, Conflict) as error:
-                bad.append({"row": line, "values": rows[index], "reason": _reason(ctx, entity, error)})
-                continue
-            setattr(run, outcome, getattr(run, outcome) + 1)
+                bad.append({"row": row.line, "values": rows[row.line - 2], "reason": _reason(ctx, entity, error)})
+        run.created, run.updated, run.skipped = (run.created + outcomes["created"], run.updated + outcomes["updated"],
+                                                 run.skipped + outcomes["skipped"])
         run.processed = min(first + size, len(rows))
-        run.bad_rows = [*run.bad_rows, *bad]
+        run.bad_rows = [*run.bad_rows, *sorted(bad, key=lambda item: item["row"])]
         if run.processed >= len(rows):
             _finish(ctx, run)
         db.session.flush()
@@ -161,46 +181,63 @@ def _reason(ctx, entity: str, error: Invalid | Conflict) -> str:
 
 @dataclass(frozen=True)
 class _Kind:
-    """How rows become records of one kind: the input schema and the services that find, add and change them."""
+    """How rows become records of one kind: the input schema and the services that match, add and change them."""
 
     schema: type[BaseModel]
-    find: Callable  # (ctx, progress, data) -> (existing record, "email"/"phone"/"name") or None
+    keys: Callable  # (ctx, data) -> [(field, value)] a duplicate would share
+    lookup: Callable  # (ctx, keys) -> {(field, value): the existing record}
     create: Callable  # (ctx, data) -> record
     update: Callable  # (ctx, record_id, data) -> record
 
 
-def _import_row(ctx, run: ImportRun, progress: _Progress, line: int, values: dict) -> str:
-    """Import one row; which counter it adds to ("created", "updated", "skipped"), or Invalid/Conflict for a bad row."""
-    kind = KINDS[run.entity]
-    company = values.pop("organization", None) if run.entity == "person" else None
+def _read_row(ctx, kind: _Kind, entity: str, line: int, values: dict) -> _Row:
+    """Validate a row's input (Invalid for a bad row) and work out what it is matched on."""
+    company = values.pop("organization", None) if entity == "person" else None
     data = validate(kind.schema, values)
-    found = kind.find(ctx, data) if run.duplicates != "create" else None
-    if found is not None:
-        existing, matched = found
+    return _Row(line, data, kind.keys(ctx, data), company)
+
+
+def _import_row(ctx, run: ImportRun, progress: _Progress, known: dict, row: _Row) -> str:
+    """Write one row; which counter it adds to ("created", "updated", "skipped"), or Invalid/Conflict for a bad row."""
+    kind = KINDS[run.entity]
+    matched, existing = _existing(progress, known, row.keys) if run.duplicates != "create" else (None, None)
+    if existing is not None:
         if existing.id in progress.lines_by_record:
             raise Conflict(_duplicate_of_line(matched, progress.lines_by_record[existing.id]))
-        progress.lines_by_record[existing.id] = line
+        progress.lines_by_record[existing.id] = row.line
         if run.duplicates == "skip":
             return "skipped"
-    key = " ".join((company or "").split()).lower()
+    key = " ".join((row.company or "").split()).lower()
     if key and key not in progress.organizations:
         # A new organisation is added for the row: if the row then fails, it must not stay behind.
         try:
             with db.session.begin_nested():
-                return _write(ctx, kind, progress, line, found, _with_organization(ctx, progress, data, company))
+                return _write(ctx, kind, progress, row, existing,
+                              _with_organization(ctx, progress, row.data, row.company))
         except (Invalid, Conflict):
             progress.organizations.pop(key, None)
             raise
-    if key:
-        data = _with_organization(ctx, progress, data, company)
-    return _write(ctx, kind, progress, line, found, data)
+    data = _with_organization(ctx, progress, row.data, row.company) if key else row.data
+    return _write(ctx, kind, progress, row, existing, data)
 
 
-def _write(ctx, kind: "_Kind", progress: _Progress, line: int, found, data) -> str:
-    if found is None:
-        progress.lines_by_record[kind.create(ctx, data).id] = line
+def _existing(progress: _Progress, known: dict, keys) -> tuple[str | None, object]:
+    """The record a row duplicates and what matched: one on file first, else one this run made; or (None, None)."""
+    for key in keys:
+        record = known.get(key) or progress.created.get(key)
+        if record is not None:
+            return key[0], record
+    return None, None
+
+
+def _write(ctx, kind: _Kind, progress: _Progress, row: _Row, existing, data) -> str:
+    if existing is None:
+        record = kind.create(ctx, data)
+        progress.lines_by_record[record.id] = row.line
+        for key in row.keys:
+            progress.created.setdefault(key, record)
         return "created"
-    kind.update(ctx, found[0].id, data)
+    kind.update(ctx, existing.id, data)
     return "updated"
 
 
@@ -220,52 +257,62 @@ def _organization_id(ctx, progress: _Progress, name: str) -> uuid.UUID:
     """The organisation a person's row names: one on file with that name, else a new one (once per run)."""
     key = " ".join(name.split()).lower()
     if key not in progress.organizations:
-        found = _organization_named(ctx, key)
+        found = _organizations_named(ctx, [("name", key)]).get(("name", key))
         if found is None:
             found = organizations.create_organization(ctx, data=validate(OrganizationInput, {"name": name}))
         progress.organizations[key] = found.id
     return progress.organizations[key]
 
 
-def _organization_named(ctx, lowered: str) -> Organization | None:
-    stmt = select(Organization).where(func.lower(Organization.name) == lowered)
-    return db.session.scalars(stmt.order_by(Organization.created_at, Organization.id).limit(1)).first()
+def _organizations_named(ctx, keys) -> dict:
+    """{("name", lower-cased name): the oldest organisation of that name} for the ("name", ...) keys given."""
+    found = {}
+    names = {name for _field, name in keys}
+    if names:
+        stmt = (select(Organization).where(func.lower(Organization.name).in_(names))
+                .order_by(Organization.created_at.desc(), Organization.id.desc()))
+        for organization in db.session.scalars(stmt):  # the oldest comes last and stays
+            found["name", " ".join(organization.name.split()).lower()] = organization
+    return found
 
 
-def _find_person(ctx, data: PersonInput):
-    phone = normalise(data.phone, tenant_country(ctx)) if data.phone else None
-    return people.find_duplicate(ctx, email=data.email, phone_e164=phone)
+def _phone(ctx, raw: str | None) -> str | None:
+    return normalise(raw, tenant_country(ctx)) if raw else None
 
 
-def _find_organization(ctx, data: OrganizationInput):
-    found = _organization_named(ctx, " ".join(data.name.split()).lower())
-    return (found, "name") if found is not None else None
+def _contact_keys(ctx, data) -> list[tuple[str, str]]:
+    """People and leads match on their email, then their phone (E.164); a bad phone makes the row bad."""
+    return [key for key in (("email", data.email), ("phone", _phone(ctx, data.phone))) if key[1]]
 
 
-def _find_lead(ctx, data: LeadInput):
-    """A lead with the same email or phone, as people are matched."""
-    phone = normalise(data.phone, tenant_country(ctx)) if data.phone else None
-    for matched, column, value in (("email", Lead.email, data.email), ("phone", Lead.phone_e164, phone)):
-        if value:
-            found = db.session.scalars(select(Lead).where(column == value)
-                                       .order_by(Lead.created_at, Lead.id).limit(1)).first()
-            if found is not None:
-                return found, matched
-    return None
+def _leads_with(ctx, keys) -> dict:
+    """{("email" or "phone", value): the oldest lead with it}, as people are matched."""
+    found = {}
+    for field_name, column in (("email", Lead.email), ("phone", Lead.phone_e164)):
+        values = {value for name, value in keys if name == field_name}
+        if values:
+            stmt = select(Lead).where(column.in_(values)).order_by(Lead.created_at.desc(), Lead.id.desc())
+            for lead in db.session.scalars(stmt):
+                found[field_name, getattr(lead, column.key)] = lead
+    return found
 
 
 KINDS = {
     "person": _Kind(
-        PersonInput, _find_person,
+        PersonInput, _contact_keys,
+        lookup=lambda ctx, keys: people.find_duplicates(
+            ctx, emails=[v for k, v in keys if k == "email"], phones=[v for k, v in keys if k == "phone"]),
+        # duplicates were checked for the whole batch already
         create=lambda ctx, data: people.create_person(ctx, data=data.model_copy(update={"create_anyway": True})),
         update=lambda ctx, record_id, data: people.update_person(ctx, person_id=record_id, data=data, version=None)),
     "organization": _Kind(
-        OrganizationInput, _find_organization,
+        OrganizationInput, lambda ctx, data: [("name", " ".join(data.name.split()).lower())] if data.name else [],
+        lookup=_organizations_named,
         create=lambda ctx, data: organizations.create_organization(ctx, data=data),
         update=lambda ctx, record_id, data: organizations.update_organization(
             ctx, organization_id=record_id, data=data, version=None)),
     "lead": _Kind(
-        LeadInput, _find_lead,
+        LeadInput, _contact_keys, lookup=_leads_with,
         create=lambda ctx, data: leads.create_lead(ctx, data=data),
         # the input carries only the row's non-empty cells: a blank cell never wipes a saved value
         update=lambda ctx, record_id, data: leads.update_lead(ctx, lead_id=record_id, data=data, version=None)),

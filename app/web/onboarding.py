@@ -63,7 +63,7 @@ def team():
         except Invalid as error:
             errors = form_errors(error)
     return _step("onboarding/team.html", 3, status=FORM_ERROR if errors else 200, role_options=role_options,
-                 form=request.form if errors else {}, errors=errors, created=created,
+                 form=request.form if errors else {}, errors=errors or {}, created=created,
                  invite_url=invite_url(created) if created else None,
                  team=users.list_users(g.ctx))
 
