@@ -263,3 +263,15 @@ def test_the_generated_people_file_has_the_bad_rows_it_promises(app, make_tenant
     content = workbook_bytes(people_rows(60, bad_emails=2, empty_names=2, duplicates=2))
     result = run_import(app, acme.id, content, filename="farm.xlsx")
     assert result["created"] == 54 and len(result["bad"]) == 6
+
+
+def test_a_role_that_may_add_but_not_change_cannot_choose_update(app, client, make_tenant):
+    acme = make_tenant("Acme", roles=("marketing",))
+    login(client, acme.users["marketing"])
+    preview_url = client.post("/import", data={"entity": "person", "file": (io.BytesIO(CSV), "farm.csv")},
+                              content_type="multipart/form-data").headers["Location"]
+    refused = client.post(f"{preview_url}/start", data={"map.0": "name", "map.1": "email", "duplicates": "update"})
+    assert refused.status_code == 422 and "may add records but not change them" in refused.get_data(as_text=True)
+    added = client.post(f"{preview_url}/start", data={"map.0": "name", "map.1": "email", "duplicates": "skip"})
+    assert added.status_code == 302
+    assert names(app, acme.id) == ["Ann Hen", "Bob Egg", "Dan Duck"]

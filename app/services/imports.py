@@ -20,7 +20,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import ImportRun, Lead, Organization
 from app.models.base import utcnow
-from app.permissions import require
+from app.permissions import can, require
 from app.phones import normalise
 from app.schemas.base import validate
 from app.schemas.contacts import OrganizationInput, PersonInput
@@ -31,6 +31,8 @@ from app.services.contact_edits import tenant_country
 from app.spreadsheets import read_table
 
 PREVIEW_ROWS = 5
+CREATE_PERMISSION = {"person": "contact:create", "organization": "contact:create", "lead": "lead:write"}
+UPDATE_PERMISSION = {"person": "contact:update", "organization": "contact:update", "lead": "lead:write"}
 BATCH_SIZE = 500
 
 
@@ -73,6 +75,7 @@ def start(ctx, *, run_id, data: ImportChoices) -> ImportRun:
     """Fix the mapping and duplicate choice of a previewed run and mark it queued (the door enqueues the job)."""
     require(ctx, "import:run")
     run = get_run(ctx, run_id=run_id)
+    require(ctx, CREATE_PERMISSION[run.entity])
     if run.status != "preview":
         raise Conflict(_("This file is already being imported or was imported. Upload it again to import it again."))
     fields = import_mapping.targets(ctx, entity=run.entity)
@@ -82,6 +85,9 @@ def start(ctx, *, run_id, data: ImportChoices) -> ImportRun:
     if unknown:
         raise Invalid(_("Please correct the marked fields."),
                       fields={f"map.{column}": _("Choose one of the fields in the list.") for column in unknown})
+    if data.duplicates == "update" and not can(ctx, UPDATE_PERMISSION[run.entity]):
+        message = _("Your role may add records but not change them: choose to skip duplicates or add them anyway.")
+        raise Invalid(message, fields={"duplicates": message})
     if not import_mapping.names_the_record(run.entity, mapping):
         raise Invalid(_("Choose the column that holds the name."), fields={"__all__": _("Choose the column that holds the name.")})
     changes = audit.diff(run, {"mapping": mapping, "duplicates": data.duplicates, "status": "queued"})
