@@ -28,7 +28,8 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
     elif name.endswith((".csv", ".txt", ".tsv")):
         rows = _csv_rows(content)
     elif name.endswith(".xls"):
-        raise _refuse(_("This is the old Excel format. Save the file as .xlsx (Excel workbook) or .csv and upload it again."))
+        raise _refuse(_("This is the old Excel format. Save the file as .xlsx (Excel workbook) or .csv and "
+                        "upload it again."))
     else:
         raise _refuse(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
     rows = [row for row in rows if any(cell for cell in row)]

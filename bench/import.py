@@ -87,8 +87,8 @@ def main():
 
 def report(backend: str, results: list[dict]) -> None:
     for number, result in enumerate(results, start=1):
-        print(f"{backend:10} import {number}: read+preview {result['read_s']:.1f} s, import {result['import_s']:.1f} s, "
-              f"created {result['created']}, skipped {result['skipped']}, bad rows {result['bad']}")
+        print(f"{backend:10} import {number}: read+preview {result['read_s']:.1f} s, "
+              f"import {result['import_s']:.1f} s, created {result['created']}, skipped {result['skipped']}, bad rows {result['bad']}")
 
 
 if __name__ == "__main__":

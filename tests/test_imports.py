@@ -76,7 +76,8 @@ def test_row_values_combine_names_phones_and_notes():
     assert import_mapping.row_values("person", mapping, ["Ann Marie Hen", "", "+44 7700 900123", "a", "b", "40"]) == {
         "first_name": "Ann Marie", "last_name": "Hen", "phone": "+44 7700 900123", "notes": "a\nb",
         "custom": {"flock_size": "40"}}
-    lead = import_mapping.row_values("lead", {"0": "first_name", "1": "last_name", "2": "status"}, ["Ann", "Hen", "New"])
+    lead = import_mapping.row_values("lead", {"0": "first_name", "1": "last_name", "2": "status"},
+                                     ["Ann", "Hen", "New"])
     assert lead == {"name": "Ann Hen", "status": "new"}
 
 
@@ -176,7 +177,8 @@ def test_organisations_and_leads_import_with_their_own_duplicate_checks(app, mak
     orgs = b"Company;Website;Industry\nHen House;henhouse.example;Retail\nhen house;;\nDuck Pond;;Food\n"
     result = run_import(app, acme.id, orgs, entity="organization")
     assert (result["created"], result["bad"]) == (2, [(3, "Same name as row 2 of this file.")])
-    leads_file = b"First name\tLast name\tEmail\tValue\nAnn\tHen\tann@farm.example\t1,200\nBob\tEgg\tann@farm.example\t\n"
+    leads_file = (b"First name\tLast name\tEmail\tValue\n"
+                  b"Ann\tHen\tann@farm.example\t1,200\nBob\tEgg\tann@farm.example\t\n")
     result = run_import(app, acme.id, leads_file, entity="lead")
     assert (result["created"], result["bad"]) == (1, [(3, "Same email as row 2 of this file.")])
     with app.app_context(), tenant_context(acme.id, channel="cli"):

@@ -89,7 +89,8 @@ def start(ctx, *, run_id, data: ImportChoices) -> ImportRun:
         message = _("Your role may add records but not change them: choose to skip duplicates or add them anyway.")
         raise Invalid(message, fields={"duplicates": message})
     if not import_mapping.names_the_record(run.entity, mapping):
-        raise Invalid(_("Choose the column that holds the name."), fields={"__all__": _("Choose the column that holds the name.")})
+        message = _("Choose the column that holds the name.")
+        raise Invalid(message, fields={"__all__": message})
     changes = audit.diff(run, {"mapping": mapping, "duplicates": data.duplicates, "status": "queued"})
     db.session.flush()
     audit.record(ctx, "import_run.started", run, changes)

@@ -60,9 +60,13 @@ def upload():
     return _index(status=FORM_ERROR, errors=errors, form=request.form)
 
 
+def _mapping_from(form) -> dict[str, str]:
+    """{column number: field} from the preview form's map.<column> inputs."""
+    return {key.removeprefix(MAPPING_PREFIX): value for key, value in form.items() if key.startswith(MAPPING_PREFIX)}
+
+
 def _preview(run, *, errors=None, form=None, status=200):
-    mapping = ({key.removeprefix(MAPPING_PREFIX): value for key, value in form.items() if key.startswith(MAPPING_PREFIX)}
-               if form is not None else run.mapping)
+    mapping = _mapping_from(form) if form is not None else run.mapping
     return render("imports/preview.html", run=run, mapping=mapping, errors=errors or {}, status=status,
                   duplicates=form.get("duplicates", run.duplicates) if form is not None else run.duplicates,
                   targets=import_mapping.targets(g.ctx, entity=run.entity), entities=_entity_labels(),
@@ -82,9 +86,8 @@ def detail(run_id: uuid.UUID):
 def start(run_id: uuid.UUID):
     """Import with the chosen mapping and duplicate choice, in a background job."""
     form = request.form
-    mapping = {key.removeprefix(MAPPING_PREFIX): value for key, value in form.items() if key.startswith(MAPPING_PREFIX)}
     try:
-        data = validate(ImportChoices, {"mapping": mapping, "duplicates": form.get("duplicates", "skip")})
+        data = validate(ImportChoices, {"mapping": _mapping_from(form), "duplicates": form.get("duplicates", "skip")})
         run = imports.start(g.ctx, run_id=run_id, data=data)
     except Conflict:
         return redirect(url_for("imports.detail", run_id=run_id))

@@ -1,6 +1,5 @@
 """Sample data for admins: load a small poultry supplier's records to try Roost, remove them in one click."""
 from flask import Blueprint, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
