@@ -39,12 +39,12 @@ def import_once(app, tenant_id, content: bytes) -> dict:
         imports.start(ctx, run_id=run.id, data=ImportChoices(mapping=dict(run.mapping), duplicates="skip"))
         run_id = run.id
     read = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with app.app_context(), tenant_context(tenant_id, channel="job") as ctx:
         for run in imports.import_batches(ctx, run_id=run_id):
             db.session.commit()
         counts = {"created": run.created, "skipped": run.skipped, "bad": len(run.bad_rows)}
-    return {"read_s": read, "import_s": time.perf_counter() - started, **counts}
+    return {"read_s": read, "import_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu, **counts}
 
 
 def bench(url: str, rows: int) -> list[dict]:
@@ -86,9 +86,12 @@ def main():
 
 
 def report(backend: str, results: list[dict]) -> None:
+    """One line per import; the load average says how much the machine's other work slowed it down."""
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     for number, result in enumerate(results, start=1):
         print(f"{backend:10} import {number}: read+preview {result['read_s']:.1f} s, "
-              f"import {result['import_s']:.1f} s, created {result['created']}, skipped {result['skipped']}, bad rows {result['bad']}")
+              f"import {result['import_s']:.1f} s (this process's CPU {result['cpu_s']:.1f} s), "
+              f"created {result['created']}, skipped {result['skipped']}, bad rows {result['bad']}; load {load}")
 
 
 if __name__ == "__main__":
