@@ -26,7 +26,8 @@ class ImportRun(TenantOwned, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(10), default="preview")
     created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)  # a user; no FK: users are shared
     headers: Mapped[list] = mapped_column(json_type(), default=list)
-    rows: Mapped[list] = mapped_column(json_type(), default=list)  # the data rows, as text, in file order
+    # The data rows, as text, in file order; loaded only when read (the progress bar polls the run every second).
+    rows: Mapped[list] = mapped_column(json_type(), default=list, deferred=True)
     mapping: Mapped[dict] = mapped_column(MutableDict.as_mutable(json_type()), default=dict)  # column -> field
     duplicates: Mapped[str] = mapped_column(String(10), default="skip")
     total: Mapped[int] = mapped_column(Integer, default=0)
