@@ -58,7 +58,7 @@ def get_run(ctx, *, run_id) -> ImportRun:
             run_id = uuid.UUID(str(run_id))
         except ValueError:
             raise NotFound(_("This import does not exist.")) from None
-    run = db.session.get(ImportRun, run_id)
+    run = db.session.scalar(select(ImportRun).where(ImportRun.id == run_id))
     if run is None:
         raise NotFound(_("This import does not exist."))
     return run
@@ -102,7 +102,7 @@ class _Progress:
     """What the batches of one run learn as they go: the records it touched, by the line that touched them."""
 
     lines_by_record: dict[uuid.UUID, int] = field(default_factory=dict)
-    created: dict[tuple[str, str], object] = field(default_factory=dict)  # (field, value) -> record made by the run
+    created: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # (field, value) -> id of a record it made
     organizations: dict[str, uuid.UUID] = field(default_factory=dict)  # lower-cased name -> id
 
 
@@ -137,7 +137,8 @@ def import_batches(ctx, *, run_id, size: int = BATCH_SIZE) -> Iterator[ImportRun
                                        import_mapping.row_values(entity, mapping, rows[index])))
             except Invalid as error:
                 bad.append({"row": index + 2, "values": rows[index], "reason": _reason(ctx, entity, error)})
-        known = kind.lookup(ctx, [key for row in ready for key in row.keys]) if run.duplicates != "create" else {}
+        known = ({key: record.id for key, record in kind.lookup(ctx, [k for row in ready for k in row.keys]).items()}
+                 if run.duplicates != "create" else {})
         outcomes = Counter()  # counted here, written once a batch: the run's row is not updated row by row
         # The services flush what they write themselves; a row's lookups need not flush the last row's audit first.
         with db.session.no_autoflush:
@@ -212,9 +213,9 @@ def _import_row(ctx, run: ImportRun, progress: _Progress, known: dict, row: _Row
     kind = KINDS[run.entity]
     matched, existing = _existing(progress, known, row.keys) if run.duplicates != "create" else (None, None)
     if existing is not None:
-        if existing.id in progress.lines_by_record:
-            raise Conflict(_duplicate_of_line(matched, progress.lines_by_record[existing.id]))
-        progress.lines_by_record[existing.id] = row.line
+        if existing in progress.lines_by_record:
+            raise Conflict(_duplicate_of_line(matched, progress.lines_by_record[existing]))
+        progress.lines_by_record[existing] = row.line
         if run.duplicates == "skip":
             return "skipped"
     key = " ".join((row.company or "").split()).lower()
@@ -231,23 +232,23 @@ def _import_row(ctx, run: ImportRun, progress: _Progress, known: dict, row: _Row
     return _write(ctx, kind, progress, row, existing, data)
 
 
-def _existing(progress: _Progress, known: dict, keys) -> tuple[str | None, object]:
-    """The record a row duplicates and what matched: one on file first, else one this run made; or (None, None)."""
+def _existing(progress: _Progress, known: dict, keys) -> tuple[str | None, uuid.UUID | None]:
+    """What matched and the id of the record a row duplicates: one on file first, else one this run made."""
     for key in keys:
-        record = known.get(key) or progress.created.get(key)
-        if record is not None:
-            return key[0], record
+        record_id = known.get(key) or progress.created.get(key)
+        if record_id is not None:
+            return key[0], record_id
     return None, None
 
 
-def _write(ctx, kind: _Kind, progress: _Progress, row: _Row, existing, data) -> str:
-    if existing is None:
+def _write(ctx, kind: _Kind, progress: _Progress, row: _Row, existing_id, data) -> str:
+    if existing_id is None:
         record = kind.create(ctx, data)
         progress.lines_by_record[record.id] = row.line
         for key in row.keys:
-            progress.created.setdefault(key, record)
+            progress.created.setdefault(key, record.id)
         return "created"
-    kind.update(ctx, existing.id, data)
+    kind.update(ctx, existing_id, data)
     return "updated"
 
 
