@@ -218,7 +218,7 @@ def _import_row(ctx, run: ImportRun, progress: _Progress, known: dict, row: _Row
         progress.lines_by_record[existing] = row.line
         if run.duplicates == "skip":
             return "skipped"
-    key = " ".join((row.company or "").split()).lower()
+    key = _name_key(row.company or "")
     if key and key not in progress.organizations:
         # A new organisation is added for the row: if the row then fails, it must not stay behind.
         try:
@@ -264,9 +264,14 @@ def _duplicate_of_line(matched: str, line: int) -> str:
     return _("Same name as row %(n)d of this file.", n=line)
 
 
+def _name_key(name: str) -> str:
+    """An organisation's name as duplicates are matched: case and extra spaces ignored."""
+    return " ".join(name.split()).lower()
+
+
 def _organization_id(ctx, progress: _Progress, name: str) -> uuid.UUID:
     """The organisation a person's row names: one on file with that name, else a new one (once per run)."""
-    key = " ".join(name.split()).lower()
+    key = _name_key(name)
     if key not in progress.organizations:
         found = _organizations_named(ctx, [("name", key)]).get(("name", key))
         if found is None:
@@ -283,7 +288,7 @@ def _organizations_named(ctx, keys) -> dict:
         stmt = (select(Organization).where(func.lower(Organization.name).in_(names))
                 .order_by(Organization.created_at.desc(), Organization.id.desc()))
         for organization in db.session.scalars(stmt):  # the oldest comes last and stays
-            found["name", " ".join(organization.name.split()).lower()] = organization
+            found["name", _name_key(organization.name)] = organization
     return found
 
 
@@ -317,7 +322,7 @@ KINDS = {
         create=lambda ctx, data: people.create_person(ctx, data=data.model_copy(update={"create_anyway": True})),
         update=lambda ctx, record_id, data: people.update_person(ctx, person_id=record_id, data=data, version=None)),
     "organization": _Kind(
-        OrganizationInput, lambda ctx, data: [("name", " ".join(data.name.split()).lower())] if data.name else [],
+        OrganizationInput, lambda ctx, data: [("name", _name_key(data.name))] if data.name else [],
         lookup=_organizations_named,
         create=lambda ctx, data: organizations.create_organization(ctx, data=data),
         update=lambda ctx, record_id, data: organizations.update_organization(
