@@ -277,3 +277,12 @@ def test_a_role_that_may_add_but_not_change_cannot_choose_update(app, client, ma
     added = client.post(f"{preview_url}/start", data={"map.0": "name", "map.1": "email", "duplicates": "skip"})
     assert added.status_code == 302
     assert names(app, acme.id) == ["Ann Hen", "Bob Egg", "Dan Duck"]
+
+
+def test_lists_link_to_the_import_of_their_kind_of_record(app, client, make_tenant):
+    acme = make_tenant("Acme")
+    login(client, acme.admin)
+    assert 'href="/import?entity=organization"' in client.get("/organizations").get_data(as_text=True)
+    assert 'href="/import?entity=lead"' in client.get("/leads").get_data(as_text=True)
+    page = client.get("/import?entity=lead").get_data(as_text=True)
+    assert '<option value="lead" selected>' in page

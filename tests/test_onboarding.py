@@ -1,4 +1,6 @@
 """The first-run wizard, sample data, and the empty pages a new organisation sees."""
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -37,6 +39,11 @@ def test_the_wizard_adds_the_first_customer_from_a_name_and_a_phone(app, client)
         assert (maria.first_name, maria.last_name, maria.phone_e164) == ("Maria", "Lopez", "+442079460101")
     step_two = client.get("/welcome/spreadsheet").get_data(as_text=True)
     assert "Maria Lopez is your first customer." in step_two and "Import a spreadsheet" in step_two
+    spreadsheet = io.BytesIO(b"Name,Phone\nTom Baker,020 7946 0102\n")
+    run_url = client.post("/import", data={"entity": "person", "file": (spreadsheet, "farm.csv")},
+                          content_type="multipart/form-data").headers["Location"]
+    client.post(f"{run_url}/start", data={"map.0": "name", "map.1": "phone", "duplicates": "skip"})
+    assert "Continue setting up: invite your team" in client.get(run_url).get_data(as_text=True)
     assert "Step 3 of 3" in client.get("/welcome/team").get_data(as_text=True)
     assert "Maria Lopez" in client.get("/people").get_data(as_text=True)
 

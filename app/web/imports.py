@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.imports import IMPORT_ENTITIES
 from app.schemas.base import validate
 from app.schemas.imports import ImportChoices, ImportUpload
-from app.services import import_mapping, imports
+from app.services import import_mapping, imports, onboarding
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
 from jobs.imports import run_import
 
@@ -39,8 +39,9 @@ def _index(status: int = 200, **context):
 
 @bp.get("")
 def index():
-    """Upload a spreadsheet; the latest imports below."""
-    return _index()
+    """Upload a spreadsheet (of the kind of records the link came from); the latest imports below."""
+    entity = request.args.get("entity")
+    return _index(form={"entity": entity if entity in IMPORT_ENTITIES else "person"})
 
 
 @bp.post("")
@@ -79,7 +80,8 @@ def detail(run_id: uuid.UUID):
     run = imports.get_run(g.ctx, run_id=run_id)
     if run.status == "preview":
         return _preview(run)
-    return render("imports/run.html", fragment="imports/_status.html", run=run, entities=_entity_labels())
+    return render("imports/run.html", fragment="imports/_status.html", run=run, entities=_entity_labels(),
+                  setup_pending=onboarding.needs_wizard(g.ctx))
 
 
 @bp.post("/<uuid:run_id>/start")
