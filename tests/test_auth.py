@@ -20,7 +20,7 @@ def signup(client, **overrides):
 
 def test_signup_creates_tenant_and_admin_and_lands_inside(app, client):
     response = signup(client)
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/welcome"  # the first-run wizard
     home = client.get("/")
     assert home.status_code == 200
     assert "Hen House" in home.get_data(as_text=True)

@@ -16,13 +16,14 @@ from app.schemas.activities import ActivityCreate
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.custom_fields import FieldDefinition
 from app.schemas.deals import DealCreate
+from app.schemas.imports import ImportChoices, ImportUpload
 from app.schemas.leads import LeadInput
 from app.schemas.webhooks import WebhookInput
-from app.services import activities, audit, custom_fields, deals, files, leads, organizations, people, webhooks
+from app.services import activities, audit, custom_fields, deals, files, imports, leads, organizations, people, webhooks
 from app.tenancy import tenant_context
 from tests.conftest import TenantMade, login
-from tests.webhook_receiver import Receiver
 from tests.mcp_support import TOOLS, call, make_token, serve, text_of
+from tests.webhook_receiver import Receiver
 
 MARKER_A, MARKER_B = "MARKER-ALPHA-7f3a", "MARKER-BRAVO-9c1e"
 
@@ -46,6 +47,8 @@ ID_PARAMS = {
     # webhooks: a hook whose URL carries the marker, and the logged delivery of its test event
     "webhook_id": lambda made: made.records["webhook"],
     "delivery_id": lambda made: made.records["delivery"],
+    # a finished spreadsheet import whose file name, rows and bad row carry the marker
+    "run_id": lambda made: made.records["import_run"],
 }
 # Routes not swept, and why.
 NOT_SWEPT = {
@@ -102,6 +105,14 @@ def tenants(app, make_tenant):
             with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
                 tenant.records["delivery"] = webhooks.list_deliveries(
                     ctx, webhook_id=tenant.records["webhook"])[0][0].id
+        with app.app_context(), tenant_context(tenant.id, channel="web", user_id=tenant.admin.id) as ctx:
+            content = f"Name,Email\nImported {marker},imported-{marker.lower()}@example.com\nBad {marker},not-an-email\n"
+            run = imports.upload(ctx, data=ImportUpload(entity="person"), filename=f"{marker}.csv",
+                                 content=content.encode())
+            imports.start(ctx, run_id=run.id, data=ImportChoices(mapping=dict(run.mapping)))
+            for _batch in imports.import_batches(ctx, run_id=run.id):
+                pass
+            tenant.records["import_run"] = run.id
         made[key] = tenant
     return made["a"], made["b"]
 

@@ -6,8 +6,10 @@ from app.models.base import Base, TenantOwned
 from app.models.contacts import Organization, Person
 from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
+from app.models.imports import ImportRun
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
+from app.models.sample_data import SampleRecord
 from app.models.telegram import TelegramBot, TelegramLink, TelegramLinkCode, TelegramPendingAction
 from app.models.tenants import Tenant
 from app.models.tokens import ApiToken
@@ -16,8 +18,8 @@ from app.models.users import User
 from app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
-    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
-    "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
+    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "ImportRun", "Lead",
+    "Organization", "Person", "Pipeline", "Record", "SampleRecord", "Stage", "TelegramBot", "TelegramLink",
+    "TelegramLinkCode", "TelegramPendingAction", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
     "Webhook", "WebhookDelivery",
-    "TelegramBot", "TelegramLink", "TelegramLinkCode", "TelegramPendingAction",
 ]

@@ -23,6 +23,8 @@ class Tenant(IdMixin, TimestampMixin, Base):
     mfa_required_for_admins: Mapped[bool] = mapped_column(Boolean, default=True)
     # When the admin MFA requirement was last switched on: the grace period counts from here.
     mfa_required_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the first-run wizard was finished or skipped; until then sign-up and login lead to it.
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     @staticmethod
     def schema_for(tenant_id: uuid.UUID) -> str:

@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -22,12 +23,29 @@ FORM_PREFIX = "custom."  # form inputs are named custom.<key>
 FORM_MARKER = "custom.__form__"  # a hidden input: this input came from a form showing every field
 
 
+CACHE = "custom_fields"  # session.info key: the fields read in this transaction, by (entity, include_archived)
+
+
 def list_fields(ctx, *, entity: str, include_archived: bool = False) -> list[CustomField]:
-    """The fields of an entity in their order; archived ones only when asked."""
-    stmt = select(CustomField).where(CustomField.entity == entity)
-    if not include_archived:
-        stmt = stmt.where(CustomField.archived_at.is_(None))
-    return list(db.session.scalars(stmt.order_by(CustomField.position, CustomField.label)))
+    """The fields of an entity in their order; archived ones only when asked.
+
+    Read once per transaction: a page or an import validates many values against the same fields.
+    """
+    cache = db.session.info.setdefault(CACHE, {})
+    if (entity, include_archived) not in cache:
+        stmt = select(CustomField).where(CustomField.entity == entity)
+        if not include_archived:
+            stmt = stmt.where(CustomField.archived_at.is_(None))
+        cache[entity, include_archived] = list(db.session.scalars(stmt.order_by(CustomField.position,
+                                                                                CustomField.label)))
+    return list(cache[entity, include_archived])
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_fields(session, *args):
+    """The next transaction reads the fields afresh (another may have changed them)."""
+    session.info.pop(CACHE, None)
 
 
 def list_columns(ctx, *, entity: str) -> list[CustomField]:
@@ -73,6 +91,7 @@ def create_field(ctx, *, data: FieldDefinition) -> CustomField:
                         show_in_list=data.show_in_list, position=position)
     db.session.add(field)
     db.session.flush()
+    db.session.info.pop(CACHE, None)
     audit.record(ctx, "custom_field.created", field, {"label": (None, field.label), "type": (None, field.type)})
     return field
 
@@ -86,6 +105,7 @@ def update_field(ctx, *, field_id: uuid.UUID, data: FieldChange) -> CustomField:
         raise Invalid(_("Please correct the marked fields."), fields={"options": _("Give at least two choices, one per line.")})
     changes = audit.diff(field, {"label": data.label, "options": options, "required": data.required,
                                  "show_in_list": data.show_in_list})
+    db.session.info.pop(CACHE, None)
     if changes:
         audit.record(ctx, "custom_field.updated", field, changes)
     return field
@@ -97,6 +117,7 @@ def set_archived(ctx, *, field_id: uuid.UUID, archived: bool) -> CustomField:
     field = get_field(ctx, field_id)
     if (field.archived_at is not None) != archived:
         field.archived_at = utcnow() if archived else None
+        db.session.info.pop(CACHE, None)
         audit.record(ctx, "custom_field.archived" if archived else "custom_field.restored", field)
     return field
 

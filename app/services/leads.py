@@ -10,6 +10,7 @@ from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.models import Activity, Attachment, Lead, Organization, Tenant, User
 from app.models.base import utcnow
+from app.names import split_name
 from app.permissions import require
 from app.phones import normalise
 from app.schemas.contacts import OrganizationInput, PersonInput
@@ -144,14 +145,6 @@ def _conversion_refused(ctx, error: Invalid, *, entity: str) -> Invalid:
     return Invalid(message)
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    """"Ann Marie Hen" -> ("Ann Marie", "Hen"); one word is a first name."""
-    words = name.split()
-    if len(words) < 2:
-        return name.strip(), ""
-    return " ".join(words[:-1]), words[-1]
-
-
 @dataclass(frozen=True)
 class Conversion:
     """What converting a lead made."""
@@ -180,7 +173,7 @@ def convert_lead(ctx, *, lead_id, data: LeadConvert) -> Conversion:
         if organization is None:
             organization = organizations.create_organization(
                 ctx, data=OrganizationInput(name=lead.company, phone=None, owner_id=owner_id))
-    first, last = _split_name(lead.name)
+    first, last = split_name(lead.name)
     try:
         person = people.create_person(ctx, data=PersonInput(
             first_name=first, last_name=last, email=lead.email, phone=lead.phone, source=lead.source,

@@ -97,6 +97,22 @@ def find_duplicate(ctx, *, email=None, phone_e164=None, exclude_id=None) -> tupl
     return None
 
 
+def find_duplicates(ctx, *, emails, phones) -> dict[tuple[str, str], Person]:
+    """Many checks at once (an import's batch): {("email" or "phone", value): the oldest person with it}.
+
+    The same rule as find_duplicate; phones are E.164.
+    """
+    require(ctx, "contact:read")
+    found = {}
+    for field, column, values in (("email", Person.email, emails), ("phone", Person.phone_e164, phones)):
+        values = {value for value in values if value}
+        if values:
+            stmt = select(Person).where(column.in_(values)).order_by(Person.created_at.desc(), Person.id.desc())
+            for person in db.session.scalars(stmt):  # the oldest comes last and stays
+                found[field, getattr(person, column.key)] = person
+    return found
+
+
 def _values(ctx, data: PersonInput, *, creating: bool, current_custom: dict | None = None) -> dict:
     """The columns to write from the fields the input carried, validated (every problem at once)."""
     fields = set(PersonInput.model_fields) - {"create_anyway", "custom"}

@@ -16,12 +16,15 @@ from app.web import (
     files,
     health,
     home,
+    imports,
     leads,
+    onboarding,
     organizations,
     people,
     pipelines,
     profile,
     pwa,
+    sample_data,
     search,
     session,
     settings,
@@ -36,7 +39,7 @@ def register_web(app: Flask) -> None:
     errors.init_app(app)
     for blueprint in (auth.bp, home.bp, profile.bp, settings.bp, health.bp, custom_fields.bp, files.bp, search.bp,
                       activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp,
-                      webhooks.bp, pwa.bp):
+                      webhooks.bp, pwa.bp, onboarding.bp, imports.bp, sample_data.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(

@@ -9,7 +9,8 @@ from app.errors import Invalid
 from app.extensions import db, limiter
 from app.models import User
 from app.schemas.accounts import Code, Login, PasswordSet, SignUp
-from app.services import auth, tenants, users
+from app.services import auth, onboarding, tenants, users
+from app.tenancy import open_context
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
 
 bp = Blueprint("auth", __name__)
@@ -55,7 +56,7 @@ def signup():
     if errors:
         return render("auth/signup.html", form=request.form, errors=errors, status=FORM_ERROR)
     login_user(admin)
-    return redirect(url_for("home.index"))
+    return redirect(url_for("onboarding.customer"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -118,6 +119,9 @@ def _complete_login(user: User):
     session.clear()  # a fresh session on privilege change (no fixation)
     auth.record_sign_in(user)
     login_user(user)
+    ctx = open_context(db.session, user.tenant, channel="web", user=user)
+    if not request.args.get("next") and onboarding.needs_wizard(ctx):
+        return redirect(url_for("onboarding.customer"))  # an admin who left the wizard unfinished picks it up
     return _redirect_home()
 
 

@@ -85,11 +85,11 @@ def users_add():
         except Invalid as error:
             errors = form_errors(error)
         else:
-            return _users_page(created=created, invite_url=_invite_url(created))
+            return _users_page(created=created, invite_url=invite_url(created))
     return _users_page(status=FORM_ERROR, errors=errors, form=request.form)
 
 
-def _invite_url(created) -> str | None:
+def invite_url(created) -> str | None:
     if created.invite_token is None:
         return None
     return url_for("auth.accept_invite", token=created.invite_token, _external=True)
@@ -149,7 +149,7 @@ def _user_changed(user_id: uuid.UUID, *, error: str | None = None):
 def user_invite(user_id: uuid.UUID):
     """A new sign-in link for a user who lost theirs or forgot their password."""
     created = users.reissue_invite(g.ctx, user_id=user_id)
-    return _users_page(created=created, invite_url=_invite_url(created))
+    return _users_page(created=created, invite_url=invite_url(created))
 
 
 @bp.get("/audit")
