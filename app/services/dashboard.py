@@ -27,6 +27,7 @@ MONTHS = 6  # won value by month: this month and the five before
 WEEKS = 8  # new people by week: this week and the seven before
 ACTIVITY_DAYS = 30  # activities by type: the last 30 days
 TODAY_LIMIT = 10  # at most this many tasks and deals in the "Today" list
+RECENT_PEOPLE = 5
 
 KIND_LABELS = {"call": _l("Calls"), "email": _l("Emails"), "meeting": _l("Meetings"), "note": _l("Notes"),
                "task": _l("Tasks")}
@@ -94,6 +95,7 @@ class Dashboard:
     charts: list[Chart] = field(default_factory=list)
     tasks_due: list[Activity] = field(default_factory=list)
     deals_closing: list[Deal] = field(default_factory=list)
+    recent_people: list[Person] = field(default_factory=list)  # the newest customers, to open again
     labels: dict = field(default_factory=dict)  # records the tasks hang on
     names: dict[uuid.UUID, str] = field(default_factory=dict)  # who must do each task (team view)
     today: date | None = None
@@ -160,6 +162,9 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
         board.charts += [_deals_by_stage(ctx, board, scope), _won_by_month(board, scope, today, zone)]
         board.deals_closing = _deals_closing(scope, today)
     board.charts += [_people_by_week(scope, today, zone), _activities_by_kind(scope, now)]
+    board.recent_people = list(db.session.scalars(
+        select(Person).where(_mine(Person.owner_id, scope))
+        .order_by(Person.created_at.desc(), Person.id.desc()).limit(RECENT_PEOPLE)))
     board.tasks_due = list(db.session.scalars(
         select(Activity).where(Activity.kind == "task", Activity.done_at.is_(None), _mine(Activity.assignee_id, scope),
                                Activity.due_at < start_of_day(today + timedelta(days=1), zone))

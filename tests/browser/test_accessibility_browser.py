@@ -27,6 +27,12 @@ SIGNED_IN_PAGES = {
     "settings: pipelines": "/settings/pipelines",
     "profile": "/profile",
     "tasks": "/tasks",
+    "import": "/import",
+    "welcome: first customer": "/welcome",
+    "welcome: spreadsheet": "/welcome/spreadsheet",
+    "welcome: team": "/welcome/team",
+    "settings: webhooks": "/settings/webhooks",
+    "settings: sample data": "/settings/sample-data",
 }
 
 

@@ -22,10 +22,10 @@ def test_first_customer_in_four_interactions_after_sign_up(live_app, page):
     expect(page.get_by_text("Maria Lopez is your first customer.")).to_be_visible()
     page.get_by_role("button", name="Skip the rest and go to my home page").click()
     page.wait_for_url(f"{base}/")
-    # The home page is where the wizard ends; the customer is on the people list it leads to.
-    page.get_by_role("link", name="People").first.click()
-    page.wait_for_url(f"{base}/people")
-    expect(page.get_by_role("link", name="Maria Lopez")).to_be_visible()
+    # The wizard ends on the dashboard, which lists the customer just added.
+    expect(page.get_by_role("region", name="Today").get_by_role("link", name="Maria Lopez")).to_be_visible()
+    page.get_by_role("link", name="Maria Lopez").click()
+    expect(page.get_by_role("heading", name="Maria Lopez")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert page.console_errors == []
 
