@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/board.py [--open-deals 5000] [--runs 20]
 
-Makes a fresh database `roost_bench_board` beside TEST_DATABASE_URL, one tenant whose open stages hold
+Makes a throwaway database beside TEST_DATABASE_URL, one tenant whose open stages hold
 --open-deals deals (bulk INSERT under the tenant guard, as bench/generate.py does), then times
 GET /deals/board through the app (test client: routing, services, templates; no network) and prints
 the median and 95th percentile with the page's size and card count.
@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import PASSWORD, database_url  # noqa: E402
+from generate import PASSWORD  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Deal, Stage  # noqa: E402
 from app.services import tenants  # noqa: E402
@@ -33,15 +33,17 @@ def main() -> None:
     parser.add_argument("--open-deals", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url("board", None), "BCRYPT_ROUNDS": 4,
-                      "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False})
+    with throwaway_app("board", SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False) as app:
+        measure(app, args.open_deals, args.runs)
+
+
+def measure(app, open_deals: int, runs: int) -> None:
+    """Fill one tenant with `open_deals` open deals, then time its board page."""
     with app.app_context():
-        from flask_migrate import upgrade
-        upgrade()
         tenant, admin, _ = tenants.create_tenant(name="Board bench", admin_name="Admin",
                                                  admin_email="admin@board.bench.example", admin_password=PASSWORD)
         db.session.commit()
-        tenant_id, email = tenant.id, admin.email
+        tenant_id, email, admin_id = tenant.id, admin.email, admin.id
         db.session.remove()
         with tenant_context(tenant_id, channel="job"):
             stages = db.session.execute(select(Stage.id, Stage.pipeline_id).where(Stage.kind == "open")).all()
@@ -49,14 +51,14 @@ def main() -> None:
                 {"id": uuid.uuid4(), "tenant_id": tenant_id, "name": f"Order {n}", "value": Decimal(100 + n),
                  "currency": "USD", "pipeline_id": stages[n % len(stages)].pipeline_id,
                  "stage_id": stages[n % len(stages)].id, "position": n // len(stages), "status": "open",
-                 "expected_close": date.today() + timedelta(days=n % 90), "owner_id": admin.id,
-                 "tags": [], "custom": {}, "version": 1} for n in range(args.open_deals)])
+                 "expected_close": date.today() + timedelta(days=n % 90), "owner_id": admin_id,
+                 "tags": [], "custom": {}, "version": 1} for n in range(open_deals)])
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
     client = app.test_client()
     client.post("/login", data={"email": email, "password": PASSWORD})
     timings = []
-    for _ in range(args.runs + 2):
+    for _ in range(runs + 2):
         started = time.perf_counter()
         page = client.get("/deals/board")
         timings.append((time.perf_counter() - started) * 1000)
@@ -64,7 +66,7 @@ def main() -> None:
     timings = sorted(timings[2:])  # the first two warm the caches (templates, statements)
     html = page.get_data(as_text=True)
     cards = html.count('class="deal-card"')
-    print(f"board with {args.open_deals:,} open deals: median {statistics.median(timings):.0f} ms, "
+    print(f"board with {open_deals:,} open deals: median {statistics.median(timings):.0f} ms, "
           f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms, {cards} cards shown, "
           f"{len(html) / 1024:.0f} KiB")
 

@@ -21,11 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Activity, Deal, Person  # noqa: E402
 from app.models.activities import ACTIVITY_KINDS  # noqa: E402
@@ -34,7 +32,6 @@ from app.schemas.accounts import UserCreate  # noqa: E402
 from app.services import dashboard, pipelines, tenants, users  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
 
-SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 5000
 
 
@@ -102,16 +99,8 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    server = make_url(SERVER)
-    name = f"roost_bench_dashboard_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(False),
-                          "BCRYPT_ROUNDS": 4})
+    with throwaway_app("dashboard") as app:
         with app.app_context():
-            upgrade()
             tenant, head, _ctx = tenants.create_tenant(name="Bench", admin_name="Bench", admin_email="b@bench.example",
                                                        admin_password="correct horse battery")
             db.session.commit()
@@ -128,11 +117,6 @@ def main() -> None:
                                        ("own numbers (rep)", reps[0], None)):
             median, p95 = measure(app, tenant_id, user_id, args.runs, member)
             print(f"{label:<22}{median:>11.1f}{p95:>9.1f}")
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

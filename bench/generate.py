@@ -27,8 +27,8 @@ os.environ.setdefault("SECRET_KEY", "bench")
 
 from faker import Faker  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+from throwaway import fresh_database  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -38,7 +38,6 @@ from app.schemas.custom_fields import FieldDefinition  # noqa: E402
 from app.services import custom_fields, tenants, tokens, users  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
 
-SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = "bench password 42"
 BATCH = 5000
@@ -202,20 +201,6 @@ def fill_tenant(tenant_id, people_count: int, pools: Pools) -> dict[str, int]:
             "activities": len(activities)}
 
 
-def database_url(size: str, given: str | None) -> str:
-    """The given database, or a fresh `roost_bench_<size>` beside TEST_DATABASE_URL."""
-    if given:
-        return given
-    server = make_url(SERVER)
-    name = f"roost_bench_{size}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
-
-
 def generate(size: str, url: str) -> dict:
     """Fill the database at `url` with the data set `size`; returns what load.py needs to know."""
     plan, pools = sizes()[size], Pools()
@@ -261,7 +246,7 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(sizes()), default="small")
     parser.add_argument("--database-url", help="fill this database instead of a fresh one beside TEST_DATABASE_URL")
     args = parser.parse_args()
-    report = generate(args.size, database_url(args.size, args.database_url))
+    report = generate(args.size, args.database_url or fresh_database(f"roost_bench_{args.size}"))
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"dataset-{args.size}.json"
     path.write_text(json.dumps(report, indent=1))

@@ -22,11 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Person  # noqa: E402
 from app.schemas.deals import DealCreate  # noqa: E402
@@ -34,7 +32,6 @@ from app.services import deals, telegram_links, tenants  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
 from tests.telegram_fake import FakeBotApi, start_bot, wait_started  # noqa: E402
 
-SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CHAT = 9_000_001
 
 
@@ -107,16 +104,7 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--people", type=int, default=2000)
     args = parser.parse_args()
-    server = make_url(SERVER)
-    name = f"roost_bench_telegram_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(False),
-                          "BCRYPT_ROUNDS": 4})
-        with app.app_context():
-            upgrade()
+    with throwaway_app("telegram") as app:
         tenant_id, admin_id = prepare(app, args.people)
         log_path = Path(tempfile.mkdtemp(prefix="roost-bench-")) / "bot.log"
         timings = run(app, tenant_id, admin_id, args.commands, log_path)
@@ -128,11 +116,6 @@ def main() -> None:
             typed = [v[1] for v in values]
             print(f"{kind:<8}{len(values):>5}{statistics.median(served):>11.1f}{percentile(served, 0.95):>9.1f}"
                   f"{statistics.median(typed):>21.1f}{percentile(typed, 0.95):>8.1f}")
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
