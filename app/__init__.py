@@ -7,6 +7,7 @@ from htmx_flask import Htmx
 from sqlalchemy import event
 
 from app import config, request_log, security
+from app.api import register_api
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.web import register_web
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_log.init_app(app)
     security.init_app(app)
     register_web(app)
+    register_api(app)
     register_cli(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

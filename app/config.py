@@ -56,4 +56,5 @@ def from_environment(instance_path: Path) -> dict:
         "BCRYPT_ROUNDS": 12,
         "MFA_GRACE_DAYS": 7,
         "INVITE_VALID_DAYS": 7,
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),  # per token
     }

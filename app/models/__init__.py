@@ -6,6 +6,7 @@ from app.models.base import Base, TenantOwned
 from app.models.contacts import Organization, Person
 from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
+from app.models.idempotency import IdempotencyKey
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
 from app.models.tenants import Tenant
@@ -14,6 +15,6 @@ from app.models.trash import TrashEntry
 from app.models.users import User
 
 __all__ = [
-    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "Lead", "Organization", "Person",
+    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "IdempotencyKey", "Lead", "Organization", "Person",
     "Pipeline", "Record", "Stage", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
 ]

@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.permissions import require
 from app.services import audit, custom_fields, keyset
 from app.services.contact_edits import Problems
+from app.services.contact_lists import filter_common
 from app.services.pipelines import get_stage, list_pipelines
 from app.services.records import check_version, get_record, trash
 
@@ -278,6 +279,8 @@ class DealFilter:
     status: str | None = None
     close_from: date | None = None
     close_to: date | None = None
+    tag: str | None = None
+    updated_since: datetime | None = None
 
 
 _FAR = date(9999, 12, 31)
@@ -308,7 +311,7 @@ def _filtered(stmt, filters: DealFilter):
         stmt = stmt.where(Deal.expected_close >= filters.close_from)
     if filters.close_to:
         stmt = stmt.where(Deal.expected_close <= filters.close_to)
-    return stmt
+    return filter_common(stmt, Deal, tag=filters.tag, updated_since=filters.updated_since)
 
 
 def list_deals(ctx, *, filters: DealFilter = DealFilter(), sort: str = "updated", after: str | None = None,

@@ -61,7 +61,7 @@ def update_stage(ctx, *, stage_id, data) -> Stage:
     """Rename a stage, or change its colour, usual probability or kind."""
     require(ctx, "pipeline:manage")
     stage = get_stage(ctx, stage_id)
-    changes = audit.diff(stage, data.model_dump())
+    changes = audit.diff(stage, data.model_dump(exclude_unset=True))
     if "kind" in changes:
         changes["deals_changed"] = (None, _follow_kind(ctx, stage))
     if changes:

@@ -1,0 +1,31 @@
+"""/api/docs: the API's reference, rendered on the server from the same OpenAPI document."""
+from flask import Blueprint, render_template, request
+
+from app.api.openapi import document
+from app.extensions import limiter
+from app.permissions import PERMISSIONS, ROLES
+
+bp = Blueprint("api_docs", __name__)
+
+
+def _schema_name(schema: dict | None) -> str | None:
+    ref = (schema or {}).get("$ref", "")
+    return ref.rsplit("/", 1)[1] if ref else None
+
+
+@bp.get("/api/docs")
+@limiter.exempt
+def index():
+    """Every endpoint by resource with its parameters, body, answers, permission and a curl example."""
+    spec = document()
+    groups: dict[str, list] = {}
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            success = next(code for code in op["responses"] if code.startswith("2"))
+            answer = op["responses"][success].get("content", {}).get("application/json", {}).get("schema")
+            groups.setdefault(op["tags"][0], []).append({
+                "method": method.upper(), "path": path, "op": op, "body": _schema_name(body),
+                "success": success, "answer": _schema_name(answer)})
+    return render_template("api/docs.html", spec=spec, groups=groups, schemas=spec["components"]["schemas"],
+                           base_url=request.host_url.rstrip("/"), permissions=PERMISSIONS, roles=ROLES)
