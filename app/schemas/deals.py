@@ -88,7 +88,7 @@ class DealMove(InputSchema):
     """A move on the board: the target stage and, optionally, the place in its column (0 = top)."""
 
     stage_id: uuid.UUID
-    position: Annotated[int | None, Blank, Field(ge=0, le=100_000)] = None
+    position: Annotated[Annotated[int, Field(ge=0, le=100_000)] | None, Blank] = None
     before_id: OptionalId = None  # the card it was dropped above (board filters hide some cards)
 
 
@@ -99,7 +99,7 @@ class DealLost(InputSchema):
 
 
 def _color(value):
-    value = (value or "").strip().lower()
+    value = (value if isinstance(value, str) else "").strip().lower()
     if len(value) != 7 or value[0] != "#" or any(c not in "0123456789abcdef" for c in value[1:]):
         raise ValueError(_("Choose a colour like #2563eb."))
     return value
