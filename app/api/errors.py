@@ -8,8 +8,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app import errors
 from app.extensions import limiter
+from app.schemas.base import CUSTOM_PREFIX
 
 API_PREFIX = "/api/"
+CUSTOM_FIELDS = "custom_fields."
 
 
 class ApiError(Exception):
@@ -68,8 +70,14 @@ def init_blueprint(bp) -> None:
 
 def _domain_handler(status: int, code: str):
     def handle(error: errors.DomainError):
-        return error_response(status, code, error.message, error.fields)
+        return error_response(status, code, error.message, api_field_names(error.fields))
     return handle
+
+
+def api_field_names(fields: dict) -> dict:
+    """Field messages under the API's names: services name custom fields as the forms do (custom.<key>)."""
+    return {(CUSTOM_FIELDS + name.removeprefix(CUSTOM_PREFIX) if name.startswith(CUSTOM_PREFIX) else name): message
+            for name, message in fields.items()}
 
 
 def http_error_response(error: HTTPException):
