@@ -2,8 +2,9 @@
 from flask import Blueprint, render_template, request
 
 from app.api.openapi import document
+from app.api.operations import OPERATIONS
 from app.extensions import limiter
-from app.permissions import PERMISSIONS, ROLES
+from app.permissions import PERMISSIONS
 
 bp = Blueprint("api_docs", __name__)
 
@@ -18,6 +19,7 @@ def _schema_name(schema: dict | None) -> str | None:
 def index():
     """Every endpoint by resource with its parameters, body, answers, permission and a curl example."""
     spec = document()
+    permissions_of = {op.endpoint: op.permissions for op in OPERATIONS}
     groups: dict[str, list] = {}
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
@@ -26,6 +28,7 @@ def index():
             answer = op["responses"][success].get("content", {}).get("application/json", {}).get("schema")
             groups.setdefault(op["tags"][0], []).append({
                 "method": method.upper(), "path": path, "op": op, "body": _schema_name(body),
-                "success": success, "answer": _schema_name(answer)})
+                "success": success, "answer": _schema_name(answer),
+                "permissions": permissions_of[op["operationId"]]})
     return render_template("api/docs.html", spec=spec, groups=groups, schemas=spec["components"]["schemas"],
-                           base_url=request.host_url.rstrip("/"), permissions=PERMISSIONS, roles=ROLES)
+                           base_url=request.host_url.rstrip("/"), permissions=PERMISSIONS)

@@ -51,7 +51,8 @@ def delete_lead(lead_id):
     leads.delete_lead(g.ctx, lead_id=lead_id)
 
 
-@operation("POST", "/leads/<uuid:lead_id>/convert", summary="Convert a lead", tag=TAG, permission="lead:write",
+@operation("POST", "/leads/<uuid:lead_id>/convert", summary="Convert a lead", tag=TAG,
+           permission=("lead:write", "contact:create", "deal:write"),
            body=LeadConvert, response=out.Conversion)
 def convert_lead(lead_id, data, version):
     """Makes a contact (and, with create_organization, an organization or reuses one of the same name) and a

@@ -77,7 +77,8 @@ def _responses(op: Operation, refs: dict) -> dict:
 
 
 def _operation(op: Operation, refs: dict, schemas: dict) -> dict:
-    permission = f"\n\nPermission: `{op.permission}`." if op.permission else ""
+    permission = ("\n\nPermission: " + ", ".join(f"`{name}`" for name in op.permissions) + "."
+                  if op.permissions else "")
     spec = {"operationId": op.endpoint, "summary": op.summary, "description": op.description + permission,
             "tags": [op.tag], "parameters": _parameters(op, refs, schemas), "responses": _responses(op, refs)}
     if op.body is not None:

@@ -23,7 +23,7 @@ class Operation:
     summary: str
     description: str
     tag: str
-    permission: str | None
+    permissions: tuple[str, ...]  # every one of them is needed
     body: type[BaseModel] | None
     query: type[BaseModel] | None
     response: type[BaseModel] | None  # None: 204 No Content
@@ -44,7 +44,7 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def operation(method: str, rule: str, *, summary: str, tag: str, permission: str | None = None,
+def operation(method: str, rule: str, *, summary: str, tag: str, permission: str | tuple[str, ...] = (),
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200, etag: bool = False):
     """Register a view as an API operation.
@@ -54,8 +54,9 @@ def operation(method: str, rule: str, *, summary: str, tag: str, permission: str
     (items, next_cursor) of a page); the wrapper serialises it.
     """
     def decorator(view):
+        permissions = (permission,) if isinstance(permission, str) else tuple(permission)
         errors = [401, 429, 500]
-        if permission:
+        if permissions:
             errors.append(403)
         if body is not None:
             errors += [400, 422]
@@ -69,7 +70,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, permission: str
             errors.append(409)
         if method == "POST":
             errors.append(422)  # an Idempotency-Key reused with another request
-        op = Operation(method, rule, view.__name__, summary, (view.__doc__ or "").strip(), tag, permission,
+        op = Operation(method, rule, view.__name__, summary, (view.__doc__ or "").strip(), tag, permissions,
                        body, query, response, status, etag, tuple(sorted(set(errors))))
         OPERATIONS.append(op)
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=_wrap(op, view), methods=[method])
