@@ -26,7 +26,8 @@ def list_contacts(args):
 @operation("POST", "/contacts", summary="Create a contact", tag=TAG, permission="contact:create",
            body=ContactCreate, response=out.Contact, status=201, etag=True)
 def create_contact(data, version):
-    """A known email or phone is refused with 409 unless `create_anyway` is true. You own it unless owner_id says otherwise."""
+    """A known email or phone is refused with 409 unless `create_anyway` is true.
+    You own the contact unless owner_id says otherwise."""
     return people.create_person(g.ctx, data=data)
 
 

@@ -83,7 +83,8 @@ def api_field_names(fields: dict) -> dict:
 def http_error_response(error: HTTPException):
     """A plain HTTP error (bad JSON, unknown URL, wrong method) as JSON."""
     status = error.code or 500
-    headers = {"Allow": ", ".join(error.valid_methods)} if isinstance(error, MethodNotAllowed) and error.valid_methods else {}
+    allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+    headers = {"Allow": ", ".join(allowed)} if allowed else {}
     messages = {404: _("There is no such endpoint."), 405: _("This endpoint does not take this method."),
                 413: _("The request body is too large.")}
     message = messages.get(status) or _("The request could not be understood.")

@@ -56,7 +56,8 @@ def parse_body(schema: type[BaseModel]) -> tuple[BaseModel, int | None]:
     payload = json_body()
     version = payload.pop("version", None)
     if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
-        raise Invalid(_("Please correct the marked fields."), fields={"version": _("Send the record's version, a whole number.")})
+        raise Invalid(_("Please correct the marked fields."),
+                      fields={"version": _("Send the record's version, a whole number.")})
     return validate(schema, payload), version
 
 

@@ -38,7 +38,8 @@ def api_input(schema: type[BaseModel], name: str, *, partial: bool = False) -> t
 Limit = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 Cursor = Annotated[str | None, Field(max_length=500, description="The next_cursor of the previous page.")]
 Query = Annotated[str | None, Field(max_length=200, description="Search words; each must occur somewhere.")]
-Since = Annotated[datetime | None, Field(description="Only records changed at or after this time (ISO 8601; UTC if no zone).")]
+Since = Annotated[datetime | None, Field(
+    description="Only records changed at or after this time (ISO 8601; UTC if no zone).")]
 
 
 class ListQuery(InputSchema):

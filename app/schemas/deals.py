@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field
 from app.models.deals import STAGE_KINDS
 from app.schemas.base import InputSchema, Required
 from app.schemas.blanks import Blank, OptionalDate, OptionalId, blank_to_none, optional_text
+from app.schemas.contacts import Tags
 
 
 def _money(value):
@@ -73,6 +74,7 @@ class DealUpdate(InputSchema):
     person_id: OptionalId = None
     organization_id: OptionalId = None
     owner_id: OptionalId = None
+    tags: Tags = []
     notes: optional_text(10000) = None
     custom: dict[str, Any] | None = None  # custom field values as submitted; the service validates them
 

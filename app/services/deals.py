@@ -152,7 +152,7 @@ def create_deal(ctx, *, data, lead_id=None) -> Deal:
         probability=data.probability if data.probability is not None else stage.probability,
         expected_close=data.expected_close, pipeline_id=pipeline.id, stage_id=stage.id,
         position=_end_of_stage(stage.id), person_id=data.person_id, organization_id=data.organization_id,
-        owner_id=data.owner_id or ctx.user_id, notes=data.notes, lead_id=lead_id,
+        owner_id=data.owner_id or ctx.user_id, notes=data.notes, tags=data.tags, lead_id=lead_id,
         status=stage.kind if stage.kind in ("won", "lost") else "open",
         closed_at=utcnow() if stage.kind in ("won", "lost") else None, custom=fields["custom"],
     )

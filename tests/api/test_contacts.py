@@ -24,7 +24,8 @@ def test_create_read_update_delete(app, api, acme):
     changed = api.patch(f"/contacts/{contact['id']}", json={"title": "Head buyer"})
     assert changed.status_code == 200
     body = changed.get_json()
-    assert (body["title"], body["first_name"], body["email"], body["version"]) == ("Head buyer", "Ann", "ann@example.com", 2)
+    assert (body["title"], body["first_name"], body["email"]) == ("Head buyer", "Ann", "ann@example.com")
+    assert body["version"] == 2
     assert changed.headers["ETag"] == '"2"'
 
     assert api.delete(f"/contacts/{contact['id']}").status_code == 204
@@ -50,7 +51,8 @@ def test_custom_fields_are_read_and_written_as_custom_fields(app, api, acme):
 
 def test_lists_search_filter_sort_and_page(api, acme):
     for first, last, tag in (("Ann", "Archer", "vip"), ("Bob", "Baker", ""), ("Cy", "Cole", "vip")):
-        assert api.post("/contacts", json={"first_name": first, "last_name": last, "tags": [tag] if tag else []}).status_code == 201
+        made = api.post("/contacts", json={"first_name": first, "last_name": last, "tags": [tag] if tag else []})
+        assert made.status_code == 201
     assert [c["last_name"] for c in api.get("/contacts").get_json()["items"]] == ["Archer", "Baker", "Cole"]
     assert [c["last_name"] for c in api.get("/contacts?sort=-name").get_json()["items"]] == ["Cole", "Baker", "Archer"]
     assert [c["last_name"] for c in api.get("/contacts?q=bak").get_json()["items"]] == ["Baker"]
@@ -71,7 +73,8 @@ def test_bad_input_is_refused_with_messages_and_changes_nothing(api):
     wrong = api.post("/contacts", json={"first_name": "Al", "email": "not-an-email", "owner_id": "x"})
     assert wrong.status_code == 422 and set(wrong.get_json()["error"]["fields"]) == {"email", "owner_id"}
     assert api.post("/contacts", data="{not json", content_type="application/json").status_code == 400
-    assert api.post("/contacts", data="first_name=Al", content_type="application/x-www-form-urlencoded").status_code == 400
+    form = api.post("/contacts", data="first_name=Al", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 400
     assert api.post("/contacts", json=["Al"]).status_code == 400
     assert api.post("/contacts", json={"first_name": "Al\x00"}).status_code == 422
     assert api.get("/contacts?limit=500").status_code == 422
