@@ -1,10 +1,10 @@
-"""/api/v1/pipelines with their stages; admins and heads manage the stages."""
+"""/api/v1/pipelines with their stages; admins and heads manage both."""
 from flask import g
 
 from app.api.operations import operation
 from app.schemas import api_outputs as out
 from app.schemas.api_inputs import api_input
-from app.schemas.deals import StageInput
+from app.schemas.deals import PipelineInput, StageInput
 from app.services import pipelines
 
 StageCreate = api_input(StageInput, "StageCreate")
@@ -22,6 +22,27 @@ def list_pipelines():
 def get_pipeline(pipeline_id):
     """A pipeline with its stages in order."""
     return pipelines.get_pipeline(g.ctx, pipeline_id=pipeline_id)
+
+
+@operation("POST", "/pipelines", summary="Create a pipeline", tag=TAG, permission="pipeline:manage",
+           body=PipelineInput, response=out.Pipeline, status=201)
+def create_pipeline(data, version):
+    """A new pipeline after the others, starting with the usual stages (change them with /stages)."""
+    return pipelines.create_pipeline(g.ctx, data=data)
+
+
+@operation("PATCH", "/pipelines/<uuid:pipeline_id>", summary="Rename a pipeline", tag=TAG,
+           permission="pipeline:manage", body=PipelineInput, response=out.Pipeline)
+def rename_pipeline(pipeline_id, data, version):
+    """A pipeline has only its name to change; its stages change with /stages."""
+    return pipelines.rename_pipeline(g.ctx, pipeline_id=pipeline_id, data=data)
+
+
+@operation("DELETE", "/pipelines/<uuid:pipeline_id>", summary="Delete a pipeline", tag=TAG,
+           permission="pipeline:manage")
+def delete_pipeline(pipeline_id):
+    """Only a pipeline without deals (trashed ones count), and not the last one: otherwise 409."""
+    pipelines.delete_pipeline(g.ctx, pipeline_id=pipeline_id)
 
 
 @operation("POST", "/pipelines/<uuid:pipeline_id>/stages", summary="Add a stage", tag=TAG,

@@ -107,6 +107,12 @@ def _color(value):
     return value
 
 
+class PipelineInput(InputSchema):
+    """A pipeline's name."""
+
+    name: Annotated[Required, Field(max_length=100)]
+
+
 class StageInput(InputSchema):
     """A pipeline stage's settings."""
 

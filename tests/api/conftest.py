@@ -99,6 +99,8 @@ def body_for(op, ids: dict) -> dict | None:
         "move_deal": {"stage_id": str(ids["stage_id"])},
         "lose_deal": {"reason": "Sweep"},
         "add_stage": {"name": "Sweep"},
+        "create_pipeline": {"name": "Sweep"},
+        "rename_pipeline": {"name": "Sweep"},
     }.get(op.endpoint, {})
 
 

@@ -86,3 +86,22 @@ def test_pipelines_and_their_stages(app, api, acme):
     assert api.delete(f"/stages/{first_stage_id}").status_code == 409
     assert api.delete(f"/stages/{added.get_json()['id']}").status_code == 204
     assert len(api.get(f"/pipelines/{pipeline_id}").get_json()["stages"]) == 6
+
+
+def test_pipelines_are_created_renamed_and_deleted_when_empty(app, api, acme):
+    made = api.post("/pipelines", json={"name": "Renewals"})
+    assert made.status_code == 201 and made.get_json()["position"] == 1
+    pipeline = made.get_json()
+    assert [stage["kind"] for stage in pipeline["stages"]] == ["open"] * 4 + ["won", "lost"]
+    assert api.patch(f"/pipelines/{pipeline['id']}", json={"name": "Renewals 2027"}).get_json()["name"] == "Renewals 2027"
+    assert api.patch(f"/pipelines/{pipeline['id']}", json={"name": ""}).status_code == 422
+    deal = api.post("/deals", json={"name": "Renewal", "pipeline_id": pipeline["id"]}).get_json()
+    assert deal["stage_id"] == pipeline["stages"][0]["id"]
+    assert api.delete(f"/pipelines/{pipeline['id']}").status_code == 409
+    api.delete(f"/deals/{deal['id']}")
+    assert api.delete(f"/pipelines/{pipeline['id']}").status_code == 409  # the trashed deal still needs it
+    first_id, _ = pipeline_ids(app, acme)
+    assert api.delete(f"/pipelines/{first_id}").status_code == 204
+    only = api.get("/pipelines").get_json()["items"]
+    assert [p["name"] for p in only] == ["Renewals 2027"]
+    assert api.delete(f"/pipelines/{pipeline['id']}").status_code == 409  # the last one stays
