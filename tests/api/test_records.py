@@ -13,7 +13,8 @@ def test_organizations_crud_and_lists(api):
     assert [o["name"] for o in api.get("/organizations?sort=-name").get_json()["items"]] == ["Hen Farms", "Acorn Ltd"]
     assert [o["name"] for o in api.get("/organizations?q=hen").get_json()["items"]] == ["Hen Farms"]
     assert [o["name"] for o in api.get("/organizations?tag=poultry").get_json()["items"]] == ["Hen Farms"]
-    assert api.post("/organizations", json={"name": ""}).get_json()["error"]["fields"] == {"name": "Please fill this in."}
+    blank = api.post("/organizations", json={"name": ""})
+    assert blank.get_json()["error"]["fields"] == {"name": "Please fill this in."}
     person = api.post("/contacts", json={"first_name": "Ann", "organization_id": org["id"]}).get_json()
     assert [c["first_name"] for c in api.get(f"/contacts?organization_id={org['id']}").get_json()["items"]] == ["Ann"]
     assert api.patch(f"/organizations/{org['id']}", json={"industry": "Farming"}).get_json()["name"] == "Hen Farms"

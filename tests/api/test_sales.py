@@ -47,7 +47,8 @@ def test_converting_a_lead_makes_a_contact_an_organization_and_a_deal(api):
 def test_deals_move_through_stages_and_close(app, api, acme):
     pipeline = api.get("/pipelines").get_json()["items"][0]
     stages = {stage["name"]: stage["id"] for stage in pipeline["stages"]}
-    made = api.post("/deals", json={"name": "Big order", "value": 1200, "expected_close": "2030-01-31", "tags": ["rush"]})
+    made = api.post("/deals", json={"name": "Big order", "value": 1200, "expected_close": "2030-01-31",
+                                    "tags": ["rush"]})
     assert made.status_code == 201, made.get_json()
     deal = made.get_json()
     assert (deal["stage_id"], deal["status"], deal["value"]) == (stages["Lead"], "open", "1200.00")
@@ -93,7 +94,8 @@ def test_pipelines_are_created_renamed_and_deleted_when_empty(app, api, acme):
     assert made.status_code == 201 and made.get_json()["position"] == 1
     pipeline = made.get_json()
     assert [stage["kind"] for stage in pipeline["stages"]] == ["open"] * 4 + ["won", "lost"]
-    assert api.patch(f"/pipelines/{pipeline['id']}", json={"name": "Renewals 2027"}).get_json()["name"] == "Renewals 2027"
+    renamed = api.patch(f"/pipelines/{pipeline['id']}", json={"name": "Renewals 2027"})
+    assert renamed.get_json()["name"] == "Renewals 2027"
     assert api.patch(f"/pipelines/{pipeline['id']}", json={"name": ""}).status_code == 422
     deal = api.post("/deals", json={"name": "Renewal", "pipeline_id": pipeline["id"]}).get_json()
     assert deal["stage_id"] == pipeline["stages"][0]["id"]
