@@ -46,7 +46,8 @@ def update_contact(contact_id, data, version):
     return people.update_person(g.ctx, person_id=contact_id, data=data, version=version)
 
 
-@operation("DELETE", "/contacts/<uuid:contact_id>", summary="Delete a contact", tag=TAG, permission="contact:delete")
+@operation("DELETE", "/contacts/<uuid:contact_id>", summary="Delete a contact", tag=TAG, permission="contact:delete",
+           if_match=True)
 def delete_contact(contact_id):
     """The contact goes to the trash with its activities and files; an admin can restore it for 30 days."""
     check_if_match(people.get_person(g.ctx, person_id=contact_id))

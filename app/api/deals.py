@@ -48,7 +48,8 @@ def update_deal(deal_id, data, version):
     return deals.update_deal(g.ctx, deal_id=deal_id, data=data, version=version)
 
 
-@operation("DELETE", "/deals/<uuid:deal_id>", summary="Delete a deal", tag=TAG, permission="deal:delete")
+@operation("DELETE", "/deals/<uuid:deal_id>", summary="Delete a deal", tag=TAG, permission="deal:delete",
+           if_match=True)
 def delete_deal(deal_id):
     """The deal goes to the trash with its activities and files."""
     check_if_match(deals.get_deal(g.ctx, deal_id=deal_id))

@@ -44,7 +44,8 @@ def update_lead(lead_id, data, version):
     return leads.update_lead(g.ctx, lead_id=lead_id, data=data, version=version)
 
 
-@operation("DELETE", "/leads/<uuid:lead_id>", summary="Delete a lead", tag=TAG, permission="lead:write")
+@operation("DELETE", "/leads/<uuid:lead_id>", summary="Delete a lead", tag=TAG, permission="lead:write",
+           if_match=True)
 def delete_lead(lead_id):
     """The lead goes to the trash with its activities and files."""
     check_if_match(leads.get_lead(g.ctx, lead_id=lead_id))
@@ -57,5 +58,4 @@ def delete_lead(lead_id):
 def convert_lead(lead_id, data, version):
     """Makes a contact (and, with create_organization, an organization or reuses one of the same name) and a
     deal in the first pipeline's first stage; the lead's activities move along. A converted lead is 409."""
-    check_if_match(leads.get_lead(g.ctx, lead_id=lead_id))
     return leads.convert_lead(g.ctx, lead_id=lead_id, data=data)

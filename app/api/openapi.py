@@ -54,7 +54,7 @@ def _parameters(op: Operation, refs: dict, schemas: dict) -> list[dict]:
                        "description": "Retrying with the same key and body returns the first response and "
                                       "creates nothing; the same key with another body is 422. Kept 24 hours.",
                        "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
-    if 412 in op.errors:
+    if op.if_match:
         params.append({"name": "If-Match", "in": "header", "required": False,
                        "description": "The ETag of the record as you read it; a changed record answers 412.",
                        "schema": {"type": "string"}})

@@ -45,7 +45,7 @@ def update_organization(organization_id, data, version):
 
 
 @operation("DELETE", "/organizations/<uuid:organization_id>", summary="Delete an organization", tag=TAG,
-           permission="contact:delete")
+           permission="contact:delete", if_match=True)
 def delete_organization(organization_id):
     """The organization goes to the trash with its activities and files; its contacts stay, unlinked."""
     check_if_match(organizations.get_organization(g.ctx, organization_id=organization_id))
