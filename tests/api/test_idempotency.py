@@ -1,6 +1,7 @@
 """Idempotency-Key on POST: a retried create returns the first result instead of a duplicate."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from app.extensions import db
@@ -8,6 +9,8 @@ from app.models import IdempotencyKey, Person
 from app.models.base import utcnow
 from app.tenancy import tenant_context
 from jobs.idempotency import purge_keys
+from tests.api.conftest import ApiClient, make_token
+from tests.conftest import build_app
 
 
 def _count(app, tenant, model) -> int:
@@ -55,3 +58,40 @@ def test_keys_older_than_a_day_are_purged_by_the_daily_job(app, api, acme):
                            .values(created_at=utcnow() - timedelta(hours=25)))
         assert purge_keys(ctx) == 1
         assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new"]
+
+
+def test_cron_registers_the_daily_key_purge():
+    from rq import cron
+
+    import jobs.cron  # noqa: F401  (registers on import, as `rq cron jobs/cron.py` does)
+    from jobs.idempotency import purge_all_tenants
+
+    scheduler = cron.create_cron(connection=None)
+    [job] = [j for j in scheduler.get_jobs() if j.func is purge_all_tenants]
+    assert job.cron == "47 3 * * *" and job.queue_name == "roost"
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+class TestOnARealWorker:
+    @pytest.fixture
+    def app(self, request, tmp_path, redis_url):
+        """PostgreSQL and Redis, as in production."""
+        return build_app(request, "postgresql", tmp_path, REDIS_URL=redis_url)
+
+    def test_the_daily_job_forgets_each_tenants_old_keys(self, app, make_tenant, redis_url):
+        import jobs
+        from jobs.idempotency import purge_all_tenants
+        from tests.test_redis import run_worker
+
+        a, b = make_tenant("Alpha"), make_tenant("Bravo")
+        for tenant in (a, b):
+            client = ApiClient(app.test_client(), make_token(app, tenant))
+            made = client.post("/contacts", json={"first_name": "Ann"}, headers={"Idempotency-Key": "k"})
+            assert made.status_code == 201
+        with app.app_context(), tenant_context(a.id, channel="cli"):
+            db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=25)))
+            db.session.commit()
+        jobs.queue(redis_url).enqueue(purge_all_tenants)
+        run_worker(app, redis_url)
+        assert _count(app, a, IdempotencyKey) == 0 and _count(app, b, IdempotencyKey) == 1
