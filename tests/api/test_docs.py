@@ -1,6 +1,7 @@
 """The OpenAPI document and the docs page describe every operation, from the same code."""
 from app.api.operations import OPERATIONS
 from app.permissions import PERMISSIONS
+from tests.conftest import login
 
 
 def test_the_document_lists_every_operation_with_its_answers(client):
@@ -28,3 +29,8 @@ def test_the_docs_page_shows_endpoints_permissions_and_examples(client):
     assert "curl -X PATCH" in html and "contact:delete" in html
     assert ", ".join(sorted(PERMISSIONS["contact:delete"])) in html
     assert "<script" not in html.split("</head>")[1]  # no inline script under the CSP
+
+
+def test_the_profile_page_links_to_the_docs(client, make_tenant):
+    login(client, make_tenant("Acme").admin)
+    assert 'href="/api/docs"' in client.get("/profile").get_data(as_text=True)

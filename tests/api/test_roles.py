@@ -23,3 +23,10 @@ def test_a_role_is_refused_exactly_where_the_table_says(app, api_as, acme, role)
         else:
             assert response.status_code == 403, where
             assert response.get_json()["error"]["code"] == "forbidden", where
+
+
+def test_a_refused_role_hears_so_before_its_input_is_checked(api_as, acme):
+    marketing = api_as(acme, "marketing")
+    refused = marketing.post("/deals", json={"name": ""})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+    assert marketing.post("/deals", data="not json", content_type="text/plain").status_code == 403
