@@ -1,14 +1,11 @@
 """The API's errors: one JSON shape, {"error": {"code", "message", "fields"}}, for every failure."""
-import math
-import time
-
 from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app import errors
-from app.extensions import limiter
 from app.schemas.base import CUSTOM_PREFIX
+from app.web.errors import retry_after_seconds
 
 API_PREFIX = "/api/"
 CUSTOM_FIELDS = "custom_fields."
@@ -35,10 +32,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 # Domain errors from services, and what they are on the wire.
 DOMAIN = ((errors.NotFound, 404, "not_found"), (errors.Forbidden, 403, "forbidden"),
           (errors.Invalid, 422, "invalid"), (errors.Conflict, 409, "conflict"))
-# Names for plain HTTP errors.
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 412: "precondition_failed", 413: "too_large",
-              415: "unsupported_media_type", 422: "invalid", 429: "rate_limited", 500: "server_error"}
+# Names for the plain HTTP errors Flask and Werkzeug raise themselves.
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 500: "server_error"}
 
 
 def init_blueprint(bp) -> None:
@@ -53,8 +48,7 @@ def init_blueprint(bp) -> None:
 
     @bp.errorhandler(429)
     def too_many(error):
-        current = limiter.current_limit
-        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        wait = retry_after_seconds()
         return error_response(429, "rate_limited", _("Too many requests. Wait %(seconds)d seconds and try again.",
                                                      seconds=wait), headers={"Retry-After": str(wait)})
 
