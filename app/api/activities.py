@@ -23,7 +23,9 @@ def list_activities(args):
 
 
 @operation("POST", "/activities", summary="Log an activity or set a task", tag=TAG, permission="activity:write",
-           body=ActivityCreate, response=out.Activity, status=201)
+           body=ActivityCreate, response=out.Activity, status=201,
+           example={"kind": "call", "subject": "Intro call", "person_id": "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b",
+                    "duration_minutes": 15})
 def log_activity(data, version):
     """Give at least one of person_id, organization_id, lead_id, deal_id (a task may have none); a task needs
     due_at and goes to assignee_id (default: you). Times without a zone are in the organization's time zone."""

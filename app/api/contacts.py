@@ -24,7 +24,9 @@ def list_contacts(args):
 
 
 @operation("POST", "/contacts", summary="Create a contact", tag=TAG, permission="contact:create",
-           body=ContactCreate, response=out.Contact, status=201, etag=True)
+           body=ContactCreate, response=out.Contact, status=201, etag=True,
+           example={"first_name": "Ann", "last_name": "Hen", "email": "ann@henfarms.example",
+                    "phone": "+44 20 7946 0000", "tags": ["poultry"], "custom_fields": {}})
 def create_contact(data, version):
     """A known email or phone is refused with 409 unless `create_anyway` is true.
     You own the contact unless owner_id says otherwise."""
@@ -39,7 +41,7 @@ def get_contact(contact_id):
 
 
 @operation("PATCH", "/contacts/<uuid:contact_id>", summary="Update a contact", tag=TAG, permission="contact:update",
-           body=ContactUpdate, response=out.Contact, etag=True)
+           body=ContactUpdate, response=out.Contact, etag=True, example={"title": "Head buyer", "version": 1})
 def update_contact(contact_id, data, version):
     """Only the fields sent change. A stale `version` in the body is 409; a stale If-Match header is 412."""
     check_if_match(people.get_person(g.ctx, person_id=contact_id))

@@ -26,7 +26,8 @@ def list_deals(args):
 
 
 @operation("POST", "/deals", summary="Create a deal", tag=TAG, permission="deal:write",
-           body=DealCreate, response=out.Deal, status=201, etag=True)
+           body=DealCreate, response=out.Deal, status=201, etag=True,
+           example={"name": "Feed contract", "value": "1500.00", "expected_close": "2027-03-31"})
 def create_deal(data, version):
     """`name` is required; the pipeline defaults to the first and the stage to its first."""
     return deals.create_deal(g.ctx, data=data)
@@ -57,7 +58,8 @@ def delete_deal(deal_id):
 
 
 @operation("POST", "/deals/<uuid:deal_id>/move", summary="Move a deal to another stage", tag=TAG,
-           permission="deal:write", body=DealMove, response=out.Deal, etag=True)
+           permission="deal:write", body=DealMove, response=out.Deal, etag=True,
+           example={"stage_id": "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"})
 def move_deal(deal_id, data, version):
     """To a stage of the deal's pipeline (`position` 0 is the top of the column, default the end).
     A won or lost stage closes the deal; an open one reopens it."""

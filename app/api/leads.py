@@ -23,7 +23,9 @@ def list_leads(args):
 
 
 @operation("POST", "/leads", summary="Create a lead", tag=TAG, permission="lead:write",
-           body=LeadCreate, response=out.Lead, status=201, etag=True)
+           body=LeadCreate, response=out.Lead, status=201, etag=True,
+           example={"name": "Ann Hen", "company": "Hen Farms", "email": "ann@henfarms.example",
+                    "estimated_value": "1500"})
 def create_lead(data, version):
     """`name` is required; the status is `new` unless given ("converted" is reached only by converting)."""
     return leads.create_lead(g.ctx, data=data)
@@ -54,7 +56,8 @@ def delete_lead(lead_id):
 
 @operation("POST", "/leads/<uuid:lead_id>/convert", summary="Convert a lead", tag=TAG,
            permission=("lead:write", "contact:create", "deal:write"),
-           body=LeadConvert, response=out.Conversion)
+           body=LeadConvert, response=out.Conversion,
+           example={"deal_name": "Hen Farms: feed contract", "create_organization": True, "deal_value": "1500"})
 def convert_lead(lead_id, data, version):
     """Makes a contact (and, with create_organization, an organization or reuses one of the same name) and a
     deal in the first pipeline's first stage; the lead's activities move along. A converted lead is 409."""

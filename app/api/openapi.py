@@ -82,8 +82,8 @@ def _operation(op: Operation, refs: dict, schemas: dict) -> dict:
     spec = {"operationId": op.endpoint, "summary": op.summary, "description": op.description + permission,
             "tags": [op.tag], "parameters": _parameters(op, refs, schemas), "responses": _responses(op, refs)}
     if op.body is not None:
-        spec["requestBody"] = {"required": True,
-                               "content": {"application/json": {"schema": refs[(op.body, "validation")]}}}
+        content = {"schema": refs[(op.body, "validation")]} | ({"example": op.example} if op.example else {})
+        spec["requestBody"] = {"required": True, "content": {"application/json": content}}
     return spec
 
 

@@ -32,6 +32,7 @@ class Operation:
     etag: bool  # the answer carries the record's version as ETag
     if_match: bool  # a stale If-Match header is refused with 412
     errors: tuple[int, ...] = field(default=())
+    example: dict | None = None
 
     @property
     def path(self) -> str:
@@ -49,13 +50,13 @@ OPERATIONS: list[Operation] = []
 def operation(method: str, rule: str, *, summary: str, tag: str, permission: str | tuple[str, ...] = (),
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200, etag: bool = False,
-              if_match: bool | None = None):
+              if_match: bool | None = None, example: dict | None = None):
     """Register a view as an API operation.
 
     The view gets the path parameters, `data` (the validated body, with `version` from it) and `args` (the
     validated query) as keyword arguments, and returns what `response` describes (a model instance, or the
     (items, next_cursor) of a page); the wrapper serialises it. `if_match` (by default: a change answering with
-    an ETag) says the view checks If-Match.
+    an ETag, of a record named in the path) says the view checks If-Match. `example` is a body for the docs.
     """
     def decorator(view):
         permissions = (permission,) if isinstance(permission, str) else tuple(permission)
@@ -68,7 +69,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, permission: str
             errors.append(422)
         if "<" in rule:
             errors.append(404)
-        checks_if_match = etag and method != "GET" if if_match is None else if_match
+        checks_if_match = etag and method != "GET" and "<" in rule if if_match is None else if_match
         if checks_if_match:
             errors.append(412)
         if method in ("POST", "PATCH", "DELETE"):
@@ -76,7 +77,7 @@ def operation(method: str, rule: str, *, summary: str, tag: str, permission: str
         if method == "POST":
             errors.append(422)  # an Idempotency-Key reused with another request
         op = Operation(method, rule, view.__name__, summary, (view.__doc__ or "").strip(), tag, permissions,
-                       body, query, response, status, etag, checks_if_match, tuple(sorted(set(errors))))
+                       body, query, response, status, etag, checks_if_match, tuple(sorted(set(errors))), example)
         OPERATIONS.append(op)
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=_wrap(op, view), methods=[method])
         return view

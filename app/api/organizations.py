@@ -23,7 +23,8 @@ def list_organizations(args):
 
 
 @operation("POST", "/organizations", summary="Create an organization", tag=TAG, permission="contact:create",
-           body=OrganizationCreate, response=out.Organization, status=201, etag=True)
+           body=OrganizationCreate, response=out.Organization, status=201, etag=True,
+           example={"name": "Hen Farms", "domain": "henfarms.example", "industry": "Poultry"})
 def create_organization(data, version):
     """`name` is required."""
     return organizations.create_organization(g.ctx, data=data)
