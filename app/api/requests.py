@@ -47,7 +47,10 @@ def json_body() -> dict:
         raise ApiError(400, "bad_request", _("The body is not valid JSON.")) from None
     if not isinstance(payload, dict):
         raise ApiError(400, "bad_request", _("The body must be a JSON object."))
-    _refuse_unstorable(payload)
+    try:
+        _refuse_unstorable(payload)
+    except RecursionError:
+        raise ApiError(400, "bad_request", _("The body is nested too deeply.")) from None
     return payload
 
 

@@ -17,7 +17,7 @@ MAX_KEY_LENGTH = 200
 def check_key(key: str) -> str:
     """The key as given, refused when blank or too long."""
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         raise Invalid(_("Idempotency-Key must be 1 to %(n)d characters.", n=MAX_KEY_LENGTH),
                       fields={"Idempotency-Key": _("Use 1 to %(n)d characters.", n=MAX_KEY_LENGTH)})
     return key

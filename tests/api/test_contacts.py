@@ -121,3 +121,17 @@ def test_unknown_ids_and_urls_are_json_404(api):
     assert api.get("/no-such-thing").get_json()["error"]["code"] == "not_found"
     wrong_method = api.request("PUT", "/contacts")
     assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+
+
+def test_bodies_a_database_could_not_store_are_refused(api):
+    deep = "[" * 5000 + "]" * 5000
+    assert api.post("/contacts", data='{"tags": ' + deep + "}", content_type="application/json").status_code == 400
+    assert api.post("/contacts", data='{"first_name": "\\ud800"}', content_type="application/json").status_code == 422
+    assert api.get("/contacts?q=a%00b").status_code == 422
+    assert api.get("/contacts").get_json()["items"] == []
+
+
+def test_no_csrf_token_is_needed_with_a_bearer_token(app, api):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production
+    assert api.post("/contacts", json={"first_name": "Ann"}).status_code == 201
+    assert app.test_client().post("/people/new", data={"first_name": "Ann"}).status_code == 400  # the pages still check
