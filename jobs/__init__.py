@@ -80,25 +80,3 @@ def run(path: str, tenant_id: str, user_id: str | None, kwargs: dict) -> None:
         uuid.UUID(tenant_id), channel="job", user_id=uuid.UUID(user_id) if user_id else None
     ) as ctx:
         func(ctx, **kwargs)
-
-
-def run_for_each_tenant(func) -> int:
-    """Run `func(ctx)` as a job for every tenant, each in its own transaction; how many tenants it ran for.
-
-    One tenant's failure does not stop the others: it is logged, and raised at the end so the job shows failed.
-    """
-    from app.services import tenants  # deferred like worker_app: services import this module
-
-    with worker_app().app_context():
-        tenant_ids = [tenant.id for tenant in tenants.list_tenants()]
-    done = failed = 0
-    for tenant_id in tenant_ids:
-        try:
-            run(_path(func), tenant_id.hex, None, {})
-            done += 1
-        except Exception:  # logged here and retried on the next run
-            failed += 1
-            log.exception("%s failed for tenant %s", _path(func), tenant_id)
-    if failed:
-        raise RuntimeError(f"{_path(func)} failed for {failed} of {len(tenant_ids)} tenants")
-    return done

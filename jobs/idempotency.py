@@ -2,7 +2,7 @@
 import logging
 
 from app.services import idempotency
-from jobs import run_for_each_tenant
+from jobs.tenants import run_in_every_tenant
 
 log = logging.getLogger("roost.jobs")
 
@@ -16,4 +16,4 @@ def purge_keys(ctx) -> int:
 
 def purge_all_tenants() -> int:
     """The daily cron job: forget every tenant's expired idempotency keys."""
-    return run_for_each_tenant(purge_keys)
+    return run_in_every_tenant(purge_keys)

@@ -2,7 +2,7 @@
 import logging
 
 from app.services import trash
-from jobs import run_for_each_tenant
+from jobs.tenants import run_in_every_tenant
 
 log = logging.getLogger("roost.jobs")
 
@@ -16,4 +16,4 @@ def purge_trash(ctx) -> int:
 
 def purge_all_tenants() -> int:
     """The daily cron job: purge every tenant's trash, each in its own transaction and session."""
-    return run_for_each_tenant(purge_trash)
+    return run_in_every_tenant(purge_trash)

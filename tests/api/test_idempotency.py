@@ -68,7 +68,7 @@ def test_cron_registers_the_daily_key_purge():
 
     scheduler = cron.create_cron(connection=None)
     [job] = [j for j in scheduler.get_jobs() if j.func is purge_all_tenants]
-    assert job.cron == "47 3 * * *" and job.queue_name == "roost"
+    assert job.cron == "17 4 * * *" and job.queue_name == "roost"
 
 
 @pytest.mark.redis
