@@ -5,7 +5,7 @@ from app.api.operations import operation
 from app.schemas import api_outputs as out
 from app.schemas.activities import ActivityCreate, ActivityUpdate
 from app.schemas.api_inputs import ActivityQuery, api_input
-from app.services import activities
+from app.services import activities, activity_lists
 
 ActivityChange = api_input(ActivityUpdate, "ActivityChange", partial=True)
 TAG = "Activities"
@@ -16,7 +16,7 @@ TAG = "Activities"
 def list_activities(args):
     """Most recent first; filter by the record they are on, kind, assignee or change time.
     Activities on deals and leads show only to roles that may read those."""
-    return activities.list_activities(g.ctx, filters=activities.ActivityFilter(
+    return activity_lists.list_activities(g.ctx, filters=activity_lists.ActivityFilter(
         person_id=args.person_id, organization_id=args.organization_id, lead_id=args.lead_id,
         deal_id=args.deal_id, kind=args.kind, assignee_id=args.assignee_id, updated_since=args.updated_since),
         after=args.cursor, limit=args.limit)

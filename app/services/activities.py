@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, true, tuple_
+from sqlalchemy import func, or_, select, tuple_
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -13,8 +13,7 @@ from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
 from app.models.base import utcnow
 from app.permissions import can, require
 from app.schemas.activities import ActivityCreate, ActivityUpdate
-from app.services import audit, keyset, users
-from app.services.contact_lists import since
+from app.services import audit, users
 from app.services.records import get_record, trash
 
 PAGE_SIZE = 50
@@ -131,54 +130,6 @@ def assignee_options(ctx) -> list[tuple[uuid.UUID, str]]:
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
-# --- lists for the API ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ActivityFilter:
-    """What a list of activities filters on; every field optional."""
-
-    person_id: uuid.UUID | None = None
-    organization_id: uuid.UUID | None = None
-    lead_id: uuid.UUID | None = None
-    deal_id: uuid.UUID | None = None
-    kind: str | None = None
-    assignee_id: uuid.UUID | None = None
-    updated_since: datetime | None = None
-
-
-def _readable(ctx):
-    """Activities on deals and leads show only to roles that may read deals and leads."""
-    conditions = [getattr(Activity, f"{kind}_id").is_(None)
-                  for kind, permission in READ_PERMISSION.items() if not can(ctx, permission)]
-    return and_(true(), *conditions)
-
-
-def list_activities(ctx, *, filters: ActivityFilter = ActivityFilter(), after=None,
-                    limit: int = PAGE_SIZE) -> tuple[list[Activity], str | None]:
-    """A page of activities, most recent first, and the cursor of the next page (keyset, never OFFSET)."""
-    require(ctx, "contact:read")
-    stmt = select(Activity).where(_readable(ctx))
-    for name in (*LINKS, "kind", "assignee_id"):
-        value = getattr(filters, name)
-        if value is not None:
-            stmt = stmt.where(getattr(Activity, name) == value)
-    if filters.updated_since is not None:
-        stmt = stmt.where(Activity.updated_at >= since(filters.updated_since))
-    stmt = keyset.ordered_after(stmt, Activity.occurred_at, Activity.id, decode_cursor(after), descending=True)
-    items, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)
-    return items, encode_cursor(last) if last else None
-
-
-def read_activity(ctx, *, activity_id) -> Activity:
-    """One activity, for a role that may read every record it hangs on."""
-    require(ctx, "contact:read")
-    activity = get_activity(ctx, activity_id=activity_id)
-    for kind, permission in READ_PERMISSION.items():
-        if getattr(activity, f"{kind}_id") is not None:
-            require(ctx, permission)
-    return activity
-
-
 # --- writing ----------------------------------------------------------------------------------------
 
 def tenant_zone(ctx) -> ZoneInfo:
@@ -257,6 +208,16 @@ def log_activity(ctx, *, data: ActivityCreate) -> Activity:
 def get_activity(ctx, *, activity_id) -> Activity:
     """One activity of the tenant; another tenant's or a deleted one is not found."""
     return get_record(ctx, Activity, activity_id)
+
+
+def read_activity(ctx, *, activity_id) -> Activity:
+    """One activity, for a role that may read every record it hangs on."""
+    require(ctx, "contact:read")
+    activity = get_activity(ctx, activity_id=activity_id)
+    for kind, permission in READ_PERMISSION.items():
+        if getattr(activity, f"{kind}_id") is not None:
+            require(ctx, permission)
+    return activity
 
 
 def update_activity(ctx, *, activity_id, data: ActivityUpdate) -> Activity:
