@@ -3,9 +3,8 @@
 The same classes serialise responses and describe them in the OpenAPI document.
 """
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +13,7 @@ from app.models.custom_fields import FIELD_ENTITIES, FIELD_TYPES
 from app.models.deals import DEAL_STATUSES, STAGE_KINDS
 from app.models.leads import LEAD_STATUSES
 from app.permissions import ROLES
+from app.schemas.outputs import ActivityOut, ContactOut, DealOut, LeadOut, OrganizationOut
 
 
 class Output(BaseModel):
@@ -22,81 +22,25 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class RecordOutput(Output):
-    """What every CRM record shows: its id, owner, tags, custom field values, version and times."""
-
-    id: uuid.UUID
-    owner_id: uuid.UUID | None
-    tags: list[str]
-    # The model keeps custom field values in `custom`; the API calls them custom_fields.
-    custom_fields: dict[str, Any] = Field(validation_alias="custom")
-    version: int = Field(description="Send it back (or use If-Match with the ETag) to refuse stale updates.")
-    created_at: datetime
-    updated_at: datetime
-
-
-class Contact(RecordOutput):
+# The records are the shapes webhooks send too (app/schemas/outputs.py); the API names their choices.
+class Contact(ContactOut):
     """A person. `email` and `phone` are the main ones; merged duplicates leave theirs in other_*."""
 
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    other_emails: list[str]
-    other_phones: list[str]
-    title: str | None
-    organization_id: uuid.UUID | None
-    address: str | None
-    source: str | None
-    notes: str | None
 
-
-class Organization(RecordOutput):
+class Organization(OrganizationOut):
     """A company or other organisation."""
 
-    name: str
-    website: str | None
-    domain: str | None
-    phone: str | None
-    address: str | None
-    industry: str | None
-    notes: str | None
 
-
-class Lead(RecordOutput):
+class Lead(LeadOut):
     """A possible customer not yet qualified; converting makes a contact, an organisation and a deal."""
 
-    name: str
-    company: str | None
-    email: str | None
-    phone: str | None
-    source: str | None
     status: Literal[LEAD_STATUSES]  # type: ignore[valid-type]
-    estimated_value: Decimal | None
-    notes: str | None
-    converted_at: datetime | None
-    converted_person_id: uuid.UUID | None
-    converted_organization_id: uuid.UUID | None
-    converted_deal_id: uuid.UUID | None
 
 
-class Deal(RecordOutput):
+class Deal(DealOut):
     """A possible sale, in one stage of a pipeline."""
 
-    name: str
-    value: Decimal
-    currency: str
-    probability: int
-    expected_close: date | None
-    pipeline_id: uuid.UUID
-    stage_id: uuid.UUID
     status: Literal[DEAL_STATUSES]  # type: ignore[valid-type]
-    lost_reason: str | None
-    closed_at: datetime | None
-    person_id: uuid.UUID | None
-    organization_id: uuid.UUID | None
-    lead_id: uuid.UUID | None
-    notes: str | None
 
 
 class Stage(Output):
@@ -120,27 +64,10 @@ class Pipeline(Output):
     stages: list[Stage]
 
 
-class Activity(Output):
+class Activity(ActivityOut):
     """A call, email, meeting, note or task on a contact, organisation, lead or deal."""
 
-    id: uuid.UUID
     kind: Literal[ACTIVITY_KINDS]  # type: ignore[valid-type]
-    subject: str
-    body: str | None
-    occurred_at: datetime
-    duration_minutes: int | None
-    outcome: str | None
-    due_at: datetime | None
-    assignee_id: uuid.UUID | None
-    done_at: datetime | None
-    user_id: uuid.UUID | None
-    channel: str
-    person_id: uuid.UUID | None
-    organization_id: uuid.UUID | None
-    lead_id: uuid.UUID | None
-    deal_id: uuid.UUID | None
-    created_at: datetime
-    updated_at: datetime
 
 
 class User(Output):
