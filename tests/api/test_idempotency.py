@@ -1,4 +1,5 @@
 """Idempotency-Key on POST: a retried create returns the first result instead of a duplicate."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -95,3 +96,25 @@ class TestOnARealWorker:
         jobs.queue(redis_url).enqueue(purge_all_tenants)
         run_worker(app, redis_url)
         assert _count(app, a, IdempotencyKey) == 0 and _count(app, b, IdempotencyKey) == 1
+
+
+def test_two_requests_with_one_key_at_once_create_one_record(app, api_as, acme):
+    """Sent together (a client's retry racing its first try): one record; the other answer repeats it or is 409."""
+    clients = [api_as(acme), api_as(acme)]
+    clients[1].secret = clients[0].secret  # the same user: keys are per user
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send(client):
+        barrier.wait()
+        answers.append(client.post("/contacts", json={"first_name": "Racer"}, headers={"Idempotency-Key": "race"}))
+
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) in ([201, 201], [201, 409])
+    assert _count(app, acme, Person) == 1
+    created = [answer.get_json() for answer in answers if answer.status_code == 201]
+    assert all(body == created[0] for body in created)
