@@ -63,7 +63,7 @@ def delete_deal(deal_id):
 def move_deal(deal_id, data, version):
     """To a stage of the deal's pipeline (`position` 0 is the top of the column, default the end).
     A won or lost stage closes the deal; an open one reopens it."""
-    check_if_match(deals.get_deal(g.ctx, deal_id=deal_id))
+    check_if_match(deals.get_deal(g.ctx, deal_id=deal_id), version)
     return deals.move_deal(g.ctx, deal_id=deal_id, stage_id=data.stage_id, position=data.position,
                            before_id=data.before_id)
 
@@ -80,5 +80,5 @@ def win_deal(deal_id):
            body=DealLost, response=out.Deal, etag=True)
 def lose_deal(deal_id, data, version):
     """The deal moves to its pipeline's lost stage and closes; `reason` says why."""
-    check_if_match(deals.get_deal(g.ctx, deal_id=deal_id))
+    check_if_match(deals.get_deal(g.ctx, deal_id=deal_id), version)
     return deals.mark_lost(g.ctx, deal_id=deal_id, reason=data.reason)

@@ -20,6 +20,8 @@ ERROR_DESCRIPTIONS = {
     500: "An unexpected error, logged on our side.",
 }
 SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "Done; no body."}
+VERSION = {"type": "integer", "minimum": 1,
+           "description": "The record's version as you read it; a record changed since is refused with 409."}
 
 
 def _models() -> list[tuple]:
@@ -92,6 +94,10 @@ def document() -> dict:
     """The whole document (built once: the operations are fixed when the app starts)."""
     refs, definitions = models_json_schema(_models(), ref_template=REF)
     schemas = definitions.get("$defs", {})
+    for op in OPERATIONS:
+        if op.if_match and op.body is not None:  # read from the body before the schema validates the rest
+            name = refs[(op.body, "validation")]["$ref"].rsplit("/", 1)[1]
+            schemas[name]["properties"]["version"] = VERSION
     paths: dict = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, refs, schemas)

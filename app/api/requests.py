@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from app.api.errors import ApiError
 from app.errors import Invalid
 from app.schemas.base import validate
+from app.services import records
 
 
 def _unstorable(value, path="") -> str | None:
@@ -71,11 +72,11 @@ def parse_query(schema: type[BaseModel]) -> BaseModel:
     return validate(schema, args)
 
 
-def check_if_match(record) -> None:
-    """412 when the client sent If-Match and the record's version is no longer the one it names."""
-    if "If-Match" not in request.headers:
-        return
-    if not request.if_match.contains(str(record.version)):
+def check_if_match(record, version: int | None = None) -> None:
+    """412 when the client sent If-Match and the record's version is no longer the one it names;
+    409 when the body's `version` (for actions, whose services take none) is stale."""
+    records.check_version(record, version)
+    if "If-Match" in request.headers and not request.if_match.contains(str(record.version)):
         raise ApiError(412, "precondition_failed",
                        _("The record changed since you read it (its ETag is now \"%(version)s\"). "
                          "Read it again and repeat your change.", version=record.version))

@@ -107,3 +107,14 @@ def test_pipelines_are_created_renamed_and_deleted_when_empty(app, api, acme):
     only = api.get("/pipelines").get_json()["items"]
     assert [p["name"] for p in only] == ["Renewals 2027"]
     assert api.delete(f"/pipelines/{pipeline['id']}").status_code == 409  # the last one stays
+
+
+def test_actions_refuse_a_stale_version_too(app, api, acme):
+    _, first_stage_id = pipeline_ids(app, acme)
+    deal = api.post("/deals", json={"name": "Order"}).get_json()
+    api.patch(f"/deals/{deal['id']}", json={"notes": "changed"})
+    stale = api.post(f"/deals/{deal['id']}/lost", json={"reason": "Price", "version": deal["version"]})
+    assert stale.status_code == 409
+    assert api.post(f"/deals/{deal['id']}/move", json={"stage_id": str(first_stage_id)},
+                    headers={"If-Match": f'"{deal["version"]}"'}).status_code == 412
+    assert api.get(f"/deals/{deal['id']}").get_json()["status"] == "open"
