@@ -90,7 +90,7 @@ class DealMove(InputSchema):
     """A move on the board: the target stage and, optionally, the place in its column (0 = top)."""
 
     stage_id: uuid.UUID
-    position: Annotated[Annotated[int, Field(ge=0, le=100_000)] | None, Blank] = None
+    position: Annotated[Annotated[int, Field(ge=0)] | None, Blank] = None
     before_id: OptionalId = None  # the card it was dropped above (board filters hide some cards)
 
 

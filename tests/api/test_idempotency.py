@@ -62,12 +62,12 @@ def test_keys_older_than_a_day_are_purged_by_the_daily_job(app, api, acme):
 
 
 def test_cron_registers_the_daily_key_purge():
-    from rq import cron
+    from rq.cron import CronScheduler
 
-    import jobs.cron  # noqa: F401  (registers on import, as `rq cron jobs/cron.py` does)
     from jobs.idempotency import purge_all_tenants
 
-    scheduler = cron.create_cron(connection=None)
+    scheduler = CronScheduler(connection=None)
+    scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does, whatever ran before
     [job] = [j for j in scheduler.get_jobs() if j.func is purge_all_tenants]
     assert job.cron == "17 4 * * *" and job.queue_name == "roost"
 
