@@ -90,7 +90,8 @@ class DealMove(InputSchema):
     """A move on the board: the target stage and, optionally, the place in its column (0 = top)."""
 
     stage_id: uuid.UUID
-    position: Annotated[Annotated[int, Field(ge=0)] | None, Blank] = None
+    # The board says "the end" with 1000000; a bound keeps a huge number out of the column's OFFSET.
+    position: Annotated[Annotated[int, Field(ge=0, le=1_000_000)] | None, Blank] = None
     before_id: OptionalId = None  # the card it was dropped above (board filters hide some cards)
 
 

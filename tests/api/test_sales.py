@@ -56,8 +56,10 @@ def test_deals_move_through_stages_and_close(app, api, acme):
     moved = api.post(f"/deals/{deal['id']}/move", json={"stage_id": stages["Proposal"]})
     assert moved.status_code == 200 and moved.get_json()["stage_id"] == stages["Proposal"]
     assert moved.headers["ETag"] == f'"{moved.get_json()["version"]}"'
-    to_the_end = api.post(f"/deals/{deal['id']}/move", json={"stage_id": stages["Proposal"], "position": 10**20})
-    assert to_the_end.status_code == 200  # any position past the end means the end, as on the board
+    to_the_end = api.post(f"/deals/{deal['id']}/move", json={"stage_id": stages["Proposal"], "position": 1_000_000})
+    assert to_the_end.status_code == 200  # a position past the end means the end, as on the board
+    too_far = api.post(f"/deals/{deal['id']}/move", json={"stage_id": stages["Proposal"], "position": 10**20})
+    assert too_far.status_code == 422
     assert [d["name"] for d in api.get(f"/deals?stage_id={stages['Proposal']}").get_json()["items"]] == ["Big order"]
     assert api.get(f"/deals?stage_id={stages['Lead']}").get_json()["items"] == []
     assert [d["name"] for d in api.get("/deals?tag=rush&q=big").get_json()["items"]] == ["Big order"]
