@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/api.py [--people 10000] [--runs 30]
 
-Creates a throwaway database beside TEST_DATABASE_URL, one tenant with N people (bench/search.py's
-filler), an admin's token, then times typical API calls with Flask's test client (no network) and
-prints the median and 95th percentile of each; the database is dropped at the end.
+Creates a throwaway database beside TEST_DATABASE_URL (bench/throwaway.py), one tenant with N people
+(bench/search.py's filler), an admin's token, then times typical API calls with Flask's test client
+(no network) and prints the median and 95th percentile of each; the database is dropped at the end.
 """
 import argparse
 import os
@@ -17,16 +17,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from search import fill  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.schemas.accounts import TokenCreate  # noqa: E402
 from app.services import tenants, tokens  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
-from search import SERVER, fill  # noqa: E402
 
 
 def timed(runs: int, call) -> tuple[float, float]:
@@ -68,16 +65,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    server = make_url(SERVER)
-    name = f"roost_bench_api_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(False),
-                          "BCRYPT_ROUNDS": 4, "API_RATE_LIMIT": "1000000 per minute"})
+    with throwaway_app("api", API_RATE_LIMIT="1000000 per minute") as app:
         with app.app_context():
-            upgrade()
             tenant, user, _ctx = tenants.create_tenant(name="Bench", admin_name="Bench", admin_email="b@bench.example",
                                                        admin_password="correct horse battery")
             db.session.commit()
@@ -89,11 +78,6 @@ def main() -> None:
         print(f"{'call':<36}{'median ms':>10}{'p95 ms':>9}")
         for call, median, p95 in measure(app, secret, args.runs):
             print(f"{call:<36}{median:>10.1f}{p95:>9.1f}")
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

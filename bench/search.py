@@ -19,17 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
 from faker import Faker  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Person  # noqa: E402
 from app.services import people, tenants  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
 
-SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FRAGMENTS = ["ann", "smi", "son", "mar", "lee", "garc", "example.org", "xyzq"]
 
 
@@ -74,16 +71,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    server = make_url(SERVER)
-    name = f"roost_bench_search_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": server.set(database=name).render_as_string(False),
-                          "BCRYPT_ROUNDS": 4})
+    with throwaway_app("search") as app:
         with app.app_context():
-            upgrade()
             tenant, _admin, _ctx = tenants.create_tenant(name="Bench", admin_name="Bench", admin_email="b@bench.example",
                                                          admin_password="correct horse battery")
             db.session.commit()
@@ -93,11 +82,6 @@ def main() -> None:
         print(f"{'fragment':<14}{'found':>6}{'median ms':>11}{'p95 ms':>9}")
         for fragment, found, median, p95 in measure(app, tenant_id, args.runs):
             print(f"{fragment:<14}{found:>6}{median:>11.1f}{p95:>9.1f}")
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
