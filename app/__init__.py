@@ -7,6 +7,7 @@ from htmx_flask import Htmx
 from sqlalchemy import event
 
 from app import config, request_log, security
+from app.api import register_api
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.mcp.transport import McpMount
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_log.init_app(app)
     security.init_app(app)
     register_web(app)
+    register_api(app)
     register_cli(app)
     app.wsgi_app = McpMount(app, app.wsgi_app)  # /mcp: the MCP server, on the same port
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -6,6 +6,7 @@ from app.models.base import Base, TenantOwned
 from app.models.contacts import Organization, Person
 from app.models.custom_fields import CustomField
 from app.models.deals import Deal, Pipeline, Stage
+from app.models.idempotency import IdempotencyKey
 from app.models.imports import ImportRun
 from app.models.leads import Lead
 from app.models.records import Record, Trashable
@@ -18,8 +19,8 @@ from app.models.users import User
 from app.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
-    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "ImportRun", "Lead",
-    "Organization", "Person", "Pipeline", "Record", "SampleRecord", "Stage", "TelegramBot", "TelegramLink",
+    "ApiToken", "Activity", "Attachment", "AuditEvent", "Base", "CustomField", "Deal", "IdempotencyKey", "ImportRun",
+    "Lead", "Organization", "Person", "Pipeline", "Record", "SampleRecord", "Stage", "TelegramBot", "TelegramLink",
     "TelegramLinkCode", "TelegramPendingAction", "Tenant", "TenantOwned", "Trashable", "TrashEntry", "User",
     "Webhook", "WebhookDelivery",
 ]

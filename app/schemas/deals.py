@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field
 from app.models.deals import STAGE_KINDS
 from app.schemas.base import InputSchema, Required
 from app.schemas.blanks import Blank, OptionalDate, OptionalId, blank_to_none, optional_text
+from app.schemas.contacts import Tags
 
 
 def _money(value):
@@ -73,6 +74,7 @@ class DealUpdate(InputSchema):
     person_id: OptionalId = None
     organization_id: OptionalId = None
     owner_id: OptionalId = None
+    tags: Tags = []
     notes: optional_text(10000) = None
     custom: dict[str, Any] | None = None  # custom field values as submitted; the service validates them
 
@@ -88,7 +90,8 @@ class DealMove(InputSchema):
     """A move on the board: the target stage and, optionally, the place in its column (0 = top)."""
 
     stage_id: uuid.UUID
-    position: Annotated[int | None, Blank, Field(ge=0)] = None
+    # The board says "the end" with 1000000; a bound keeps a huge number out of the column's OFFSET.
+    position: Annotated[Annotated[int, Field(ge=0, le=1_000_000)] | None, Blank] = None
     before_id: OptionalId = None  # the card it was dropped above (board filters hide some cards)
 
 
@@ -99,10 +102,16 @@ class DealLost(InputSchema):
 
 
 def _color(value):
-    value = (value or "").strip().lower()
+    value = (value if isinstance(value, str) else "").strip().lower()
     if len(value) != 7 or value[0] != "#" or any(c not in "0123456789abcdef" for c in value[1:]):
         raise ValueError(_("Choose a colour like #2563eb."))
     return value
+
+
+class PipelineInput(InputSchema):
+    """A pipeline's name."""
+
+    name: Annotated[Required, Field(max_length=100)]
 
 
 class StageInput(InputSchema):

@@ -6,6 +6,7 @@ from pydantic import BeforeValidator, Field
 from app.models.leads import LEAD_STATUSES
 from app.schemas.base import Email, InputSchema, Required
 from app.schemas.blanks import Blank, OptionalId, optional_text
+from app.schemas.contacts import Tags
 from app.schemas.deals import Money
 
 # "converted" is reached by converting, never chosen in a form.
@@ -33,6 +34,7 @@ class LeadInput(InputSchema):
     status: EditableStatus = "new"
     estimated_value: Money = None
     owner_id: OptionalId = None
+    tags: Tags = []
     notes: optional_text(10000) = None
     custom: dict[str, Any] | None = None  # custom field values as submitted; the service validates them
 

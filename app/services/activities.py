@@ -211,12 +211,22 @@ def get_activity(ctx, *, activity_id) -> Activity:
     return get_record(ctx, Activity, activity_id)
 
 
+def read_activity(ctx, *, activity_id) -> Activity:
+    """One activity, for a role that may read every record it hangs on."""
+    require(ctx, "contact:read")
+    activity = get_activity(ctx, activity_id=activity_id)
+    for kind, permission in READ_PERMISSION.items():
+        if getattr(activity, f"{kind}_id") is not None:
+            require(ctx, permission)
+    return activity
+
+
 def update_activity(ctx, *, activity_id, data: ActivityUpdate) -> Activity:
     """Change what an activity says; only the fields given change (its kind and record stay)."""
     require(ctx, "activity:write")
     activity = get_activity(ctx, activity_id=activity_id)
     zone = tenant_zone(ctx)
-    given = data.model_fields_set | {"subject"}
+    given = data.model_fields_set
     values = {name: getattr(data, name) for name in ("subject", "body", "duration_minutes", "outcome") if name in given}
     if "occurred_at" in given and data.occurred_at is not None:
         values["occurred_at"] = _aware(data.occurred_at, zone)

@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.permissions import require
 from app.services import audit, custom_fields, events, keyset
 from app.services.contact_edits import Problems
+from app.services.contact_lists import filter_common
 from app.services.pipelines import get_stage, list_pipelines
 from app.services.records import check_version, get_record, trash
 
@@ -152,7 +153,7 @@ def create_deal(ctx, *, data, lead_id=None) -> Deal:
         probability=data.probability if data.probability is not None else stage.probability,
         expected_close=data.expected_close, pipeline_id=pipeline.id, stage_id=stage.id,
         position=_end_of_stage(stage.id), person_id=data.person_id, organization_id=data.organization_id,
-        owner_id=data.owner_id or ctx.user_id, notes=data.notes, lead_id=lead_id,
+        owner_id=data.owner_id or ctx.user_id, notes=data.notes, tags=data.tags, lead_id=lead_id,
         status=stage.kind if stage.kind in ("won", "lost") else "open",
         closed_at=utcnow() if stage.kind in ("won", "lost") else None, custom=fields["custom"],
     )
@@ -295,6 +296,8 @@ class DealFilter:
     status: str | None = None
     close_from: date | None = None
     close_to: date | None = None
+    tag: str | None = None
+    updated_since: datetime | None = None
 
 
 _FAR = date(9999, 12, 31)
@@ -325,7 +328,7 @@ def _filtered(stmt, filters: DealFilter):
         stmt = stmt.where(Deal.expected_close >= filters.close_from)
     if filters.close_to:
         stmt = stmt.where(Deal.expected_close <= filters.close_to)
-    return stmt
+    return filter_common(stmt, Deal, tag=filters.tag, updated_since=filters.updated_since)
 
 
 def list_deals(ctx, *, filters: DealFilter = DealFilter(), sort: str = "updated", after: str | None = None,

@@ -18,6 +18,7 @@ from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadConvert, LeadInput
 from app.services import audit, custom_fields, deals, events, keyset, organizations, people, pipelines
 from app.services.contact_edits import Problems
+from app.services.contact_lists import filter_common
 from app.services.records import check_version, get_record, trash
 
 PAGE_SIZE = 50
@@ -84,7 +85,7 @@ def update_lead(ctx, *, lead_id, data: LeadInput, version: int | None) -> Lead:
     require(ctx, "lead:write")
     lead = get_record(ctx, Lead, lead_id)
     check_version(lead, version)
-    values = data.model_dump(include=data.model_fields_set or None)
+    values = data.model_dump(include=data.model_fields_set)
     _check_input(ctx, values, creating=False, current_custom=lead.custom)
     if "phone" in values:
         values["phone_e164"] = normalise(values["phone"], _country(ctx)) if values["phone"] else None
@@ -109,6 +110,8 @@ class LeadFilter:
     q: str | None = None
     status: str | None = None
     owner_id: uuid.UUID | None = None
+    tag: str | None = None
+    updated_since: datetime | None = None
 
 
 def list_leads(ctx, *, filters: LeadFilter = LeadFilter(), after: str | None = None,
@@ -123,6 +126,7 @@ def list_leads(ctx, *, filters: LeadFilter = LeadFilter(), after: str | None = N
         stmt = stmt.where(Lead.status == filters.status)
     if filters.owner_id:
         stmt = stmt.where(Lead.owner_id == filters.owner_id)
+    stmt = filter_common(stmt, Lead, tag=filters.tag, updated_since=filters.updated_since)
     stmt = keyset.ordered_after(stmt, Lead.updated_at, Lead.id, keyset.read_cursor(after, datetime.fromisoformat),
                                 descending=True)
     found, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)

@@ -23,9 +23,14 @@ DEFAULT_STAGES = (
 
 def create_default_pipeline(ctx) -> Pipeline:
     """The sales pipeline a new tenant gets (no permission check: part of creating the tenant)."""
-    pipeline = Pipeline(name=_("Sales"), position=0)
-    pipeline.stages = [Stage(name=name, color=color, probability=probability, kind=kind, position=position)
-                       for position, (name, color, probability, kind) in enumerate(DEFAULT_STAGES)]
+    return _new_pipeline(_("Sales"), position=0)
+
+
+def _new_pipeline(name: str, *, position: int) -> Pipeline:
+    """A pipeline with the usual stages, to rename and change afterwards."""
+    pipeline = Pipeline(name=name, position=position)
+    pipeline.stages = [Stage(name=stage, color=color, probability=probability, kind=kind, position=index)
+                       for index, (stage, color, probability, kind) in enumerate(DEFAULT_STAGES)]
     db.session.add(pipeline)
     db.session.flush()
     return pipeline
@@ -47,7 +52,39 @@ def get_stage(ctx, stage_id, *, pipeline_id=None) -> Stage:
     return stage
 
 
-# --- managing stages (admins and heads) -----------------------------------------------------
+# --- managing pipelines and stages (admins and heads) ---------------------------------------
+
+def create_pipeline(ctx, *, data) -> Pipeline:
+    """Add a pipeline after the others, starting with the usual stages."""
+    require(ctx, "pipeline:manage")
+    pipeline = _new_pipeline(data.name, position=db.session.scalar(select(func.count()).select_from(Pipeline)))
+    audit.record(ctx, "pipeline.created", pipeline, {"name": (None, pipeline.name)})
+    return pipeline
+
+
+def rename_pipeline(ctx, *, pipeline_id, data) -> Pipeline:
+    """Give a pipeline another name."""
+    require(ctx, "pipeline:manage")
+    return audit.apply_changes(ctx, get_pipeline(ctx, pipeline_id=pipeline_id), {"name": data.name},
+                               event="pipeline.updated")
+
+
+def delete_pipeline(ctx, *, pipeline_id) -> None:
+    """Delete a pipeline that holds no deals (trashed ones count) and is not the last one."""
+    require(ctx, "pipeline:manage")
+    pipeline = get_pipeline(ctx, pipeline_id=pipeline_id)
+    deals = db.session.scalar(select(func.count()).select_from(Deal).where(Deal.pipeline_id == pipeline.id)
+                              .execution_options(include_deleted=True))
+    if deals:
+        raise Conflict(ngettext("%(pipeline)s still has %(num)d deal. Move it to another pipeline first.",
+                                "%(pipeline)s still has %(num)d deals (some may be in the trash). "
+                                "Move them to another pipeline first.", deals, pipeline=pipeline.name))
+    if db.session.scalar(select(func.count()).select_from(Pipeline)) == 1:
+        raise Conflict(_("There must be at least one pipeline."))
+    audit.record(ctx, "pipeline.deleted", pipeline, {"name": (pipeline.name, None)})
+    db.session.delete(pipeline)
+    db.session.flush()
+
 
 def get_pipeline(ctx, *, pipeline_id) -> Pipeline:
     """One pipeline of the tenant with its stages."""
@@ -61,7 +98,7 @@ def update_stage(ctx, *, stage_id, data) -> Stage:
     """Rename a stage, or change its colour, usual probability or kind."""
     require(ctx, "pipeline:manage")
     stage = get_stage(ctx, stage_id)
-    changes = audit.diff(stage, data.model_dump())
+    changes = audit.diff(stage, data.model_dump(exclude_unset=True))
     if "kind" in changes:
         changes["deals_changed"] = (None, _follow_kind(ctx, stage))
     if changes:

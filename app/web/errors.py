@@ -31,6 +31,12 @@ def error_page(status: int, message: str | None = None, **extra):
                   code=status, title=title, message=message, **extra)
 
 
+def retry_after_seconds() -> int:
+    """How long a rate-limited client must wait: until the limit it hit resets."""
+    current = limiter.current_limit
+    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(error):
@@ -54,8 +60,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        current = limiter.current_limit
-        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        wait = retry_after_seconds()
         response, status = error_page(429, _("For your security, wait %(seconds)d seconds before trying again.",
                                              seconds=wait), retry_after=wait)
         return response, status, {"Retry-After": str(wait)}

@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def open_tenant_context():
         g.ctx = None
+        if request.blueprint == "api":  # the API's door reads a bearer token, never the session cookie
+            return None
         if current_user.is_authenticated:
             g.ctx = open_context(db.session, current_user.tenant, channel="web",
                                  user=current_user, request_id=g.get("request_id"))
