@@ -41,8 +41,15 @@ async def create_contact_and_log_a_call(session: ClientSession) -> tuple[set, st
     return {tool.name: tool for tool in listed.tools}, contact_id, logged.structured_content["id"]
 
 
-def assert_done_through_mcp(app, tenant, user, contact_id: str, activity_id: str) -> None:
-    """The contact and the call exist, on the timeline and in the audit log, as the user through mcp."""
+def assert_done_through_mcp(app, tenant, user, contact_id: str, activity_id: str, secret: str) -> None:
+    """The contact and the call exist, on the timeline and in the audit log, as the user through mcp,
+    and the REST API shows both to the same token."""
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {secret}"}
+    contact = api.get(f"/api/v1/contacts/{contact_id}", headers=auth).get_json()
+    assert (contact["first_name"], contact["last_name"], contact["email"]) == ("Grace", "Hopper", "grace@navy.example")
+    calls = api.get(f"/api/v1/activities?person_id={contact_id}", headers=auth).get_json()["items"]
+    assert [(c["id"], c["kind"], c["channel"]) for c in calls] == [(activity_id, "call", "mcp")]
     with app.app_context(), tenant_context(tenant.id, channel="cli") as ctx:
         person = people.get_person(ctx, person_id=uuid.UUID(contact_id))
         assert (person.name, person.email, person.tags, person.owner_id) == (
@@ -75,7 +82,7 @@ def test_over_http_an_assistant_lists_tools_creates_a_contact_and_logs_a_call(ap
     assert tools["search_contacts"].annotations.read_only_hint is True
     assert tools["update_contact"].annotations.destructive_hint is False
     assert tools["log_activity"].input_schema["required"] == ["kind", "subject"]
-    assert_done_through_mcp(app, acme, rep, contact_id, activity_id)
+    assert_done_through_mcp(app, acme, rep, contact_id, activity_id, secret)
 
 
 def test_over_stdio_flask_mcp_serves_the_same_tools(app, make_tenant, tmp_path):
@@ -93,7 +100,7 @@ def test_over_stdio_flask_mcp_serves_the_same_tools(app, make_tenant, tmp_path):
 
     tools, contact_id, activity_id = run_async(scenario())
     assert set(tools) == TOOLS
-    assert_done_through_mcp(app, acme, rep, contact_id, activity_id)
+    assert_done_through_mcp(app, acme, rep, contact_id, activity_id, secret)
 
 
 def test_the_sdks_client_on_the_newer_protocol_works_too(app, make_tenant):

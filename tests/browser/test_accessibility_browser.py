@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 PUBLIC_PAGES = {
     "sign-up": "/signup",
     "login": "/login",
+    "API docs": "/api/docs",
 }
 # Pages checked as the signed-up admin of a seeded business; {person}, {deal}... are its records' ids.
 # Add a page here and it is checked at desktop and phone sizes.
