@@ -22,6 +22,7 @@ class Activity(TenantOwned, TimestampMixin, Trashable, LinkedToRecords, Base):
         Index("ix_activities_tenant_lead_when", "tenant_id", "lead_id", "occurred_at"),
         Index("ix_activities_tenant_deal_when", "tenant_id", "deal_id", "occurred_at"),
         Index("ix_activities_tenant_assignee_due", "tenant_id", "assignee_id", "done_at", "due_at"),
+        Index("ix_activities_tenant_when", "tenant_id", "occurred_at"),  # the dashboard's last 30 days
     )
 
     kind: Mapped[str] = mapped_column(String(10))

@@ -92,6 +92,13 @@ def trigram_index(table: str, column: str) -> Index:
                  postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
+def tags_index(table: str) -> Index:
+    """A PostgreSQL GIN index on a record's tags: the tag filter (`tags @> '["vip"]'`) looks it up
+    instead of reading every record of the tenant. SQLite has no JSON index of this kind."""
+    return Index(f"ix_{table}_tags", "tags", postgresql_using="gin",
+                 postgresql_ops={"tags": "jsonb_path_ops"}).ddl_if(dialect="postgresql")
+
+
 def tenant_fk(table_column: str) -> str:
     """A foreign key target inside the tenant's schema, e.g. tenant_fk("contacts.id")."""
     return f"{TENANT_SCHEMA}.{table_column}"

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_colu
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, json_type, tenant_fk, tenant_table_args, trigram_index
+from app.models.base import Base, json_type, tags_index, tenant_fk, tenant_table_args, trigram_index
 from app.models.records import Record
 
 PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
@@ -21,6 +21,7 @@ class Organization(Record, Base):
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_organizations_tenant_domain", "tenant_id", "domain"),
         trigram_index("organizations", "name"),
+        tags_index("organizations"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -53,6 +54,7 @@ class Person(Record, Base):
         Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),
               postgresql_using="gin").ddl_if(dialect="postgresql"),
         trigram_index("people", "phone_e164"),
+        tags_index("people"),
     )
 
     first_name: Mapped[str] = mapped_column(String(100), default="")

@@ -6,7 +6,16 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TenantOwned, TimestampMixin, UTCDateTime, tenant_fk, tenant_table_args, trigram_index
+from app.models.base import (
+    Base,
+    TenantOwned,
+    TimestampMixin,
+    UTCDateTime,
+    tags_index,
+    tenant_fk,
+    tenant_table_args,
+    trigram_index,
+)
 from app.models.records import Record
 
 STAGE_KINDS = ("open", "won", "lost")
@@ -55,6 +64,7 @@ class Deal(Record, Base):
         Index("ix_deals_tenant_owner", "tenant_id", "owner_id"),
         Index("ix_deals_tenant_close", "tenant_id", "expected_close"),
         trigram_index("deals", "name"),
+        tags_index("deals"),
     )
 
     name: Mapped[str] = mapped_column(String(200))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, tenant_table_args, trigram_index
+from app.models.base import Base, UTCDateTime, tags_index, tenant_table_args, trigram_index
 from app.models.records import Record
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "converted")
@@ -25,6 +25,7 @@ class Lead(Record, Base):
         trigram_index("leads", "name"),
         trigram_index("leads", "company"),
         trigram_index("leads", "email"),
+        tags_index("leads"),
     )
 
     name: Mapped[str] = mapped_column(String(200))
