@@ -100,17 +100,6 @@ def test_purge_job_removes_only_what_is_older_than_30_days(app, make_tenant):
                                   .execution_options(include_deleted=True)).all() == []
 
 
-def test_cron_registers_the_daily_purge():
-    from rq.cron import CronScheduler
-
-    from jobs.trash import purge_all_tenants
-
-    scheduler = CronScheduler(connection=None)
-    scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does, whatever ran before
-    [job] = [j for j in scheduler.get_jobs() if j.func is purge_all_tenants]
-    assert job.cron == "17 3 * * *" and job.queue_name == "roost"
-
-
 @pytest.mark.redis
 @pytest.mark.postgres
 class TestOnARealWorker:

@@ -11,7 +11,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from rq.cron import CronScheduler
 from sqlalchemy import select
 
 from app.errors import Forbidden, Invalid, NotFound
@@ -26,7 +25,7 @@ from app.schemas.webhooks import WebhookInput
 from app.services import activities, deals, people, pipelines, webhooks
 from app.services.webhook_urls import is_internal
 from app.tenancy import tenant_context
-from jobs.webhooks import purge_deliveries, purge_deliveries_all_tenants
+from jobs.webhooks import purge_deliveries
 from tests.conftest import login
 from tests.webhook_receiver import Receiver
 
@@ -356,13 +355,6 @@ def test_old_deliveries_are_purged_by_the_daily_job(app, make_tenant):
     with app.app_context(), tenant_context(acme.id, channel="job") as ctx:
         assert purge_deliveries(ctx) == 1
     assert len(deliveries(app, acme, hook_id)) == 1
-
-
-def test_cron_registers_the_daily_log_purge():
-    scheduler = CronScheduler(connection=None)
-    scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does
-    [job] = [j for j in scheduler.get_jobs() if j.func is purge_deliveries_all_tenants]
-    assert job.cron == "47 3 * * *" and job.queue_name == "roost"
 
 
 def test_another_tenants_hooks_are_not_found(app, client, make_tenant):

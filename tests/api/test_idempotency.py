@@ -61,17 +61,6 @@ def test_keys_older_than_a_day_are_purged_by_the_daily_job(app, api, acme):
         assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new"]
 
 
-def test_cron_registers_the_daily_key_purge():
-    from rq.cron import CronScheduler
-
-    from jobs.idempotency import purge_all_tenants
-
-    scheduler = CronScheduler(connection=None)
-    scheduler.load_config_from_file("jobs/cron.py")  # as `rq cron jobs/cron.py` does, whatever ran before
-    [job] = [j for j in scheduler.get_jobs() if j.func is purge_all_tenants]
-    assert job.cron == "17 4 * * *" and job.queue_name == "roost"
-
-
 @pytest.mark.redis
 @pytest.mark.postgres
 class TestOnARealWorker:
