@@ -12,7 +12,7 @@ from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.mcp.transport import McpMount
 from app.web import register_web
-from app.web.locale import select_locale, select_timezone
+from app.web.locale import install_template_gettext, select_locale, select_timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     limiter.init_app(app)
     Htmx(app)
 

@@ -4,14 +4,16 @@ Flask and SQLAlchemy Core, one query per request, JSON out, no templates, no ses
 bench/load.py serves it with the same gunicorn settings as Roost, over the same database, so each Roost
 figure can be given as a share of what this stack can do at all on this machine.
 
-    gunicorn bench.ceiling:app     # with DATABASE_URL
+    gunicorn bench.ceiling:app     # with DATABASE_URL; GET /people?tenant=<id>, /search?tenant=<id>&q=ann
 """
 import os
+import uuid
 
 from flask import Flask, jsonify, request
 from sqlalchemy import Column, MetaData, String, Table, Uuid, create_engine, func, literal_column, select
 
-people = Table("people", MetaData(), Column("id", Uuid), Column("first_name", String), Column("last_name", String),
+people = Table("people", MetaData(), Column("id", Uuid), Column("tenant_id", Uuid), Column("first_name", String),
+               Column("last_name", String),
                Column("email", String), Column("phone", String), Column("deleted_at", String), schema="tenant")
 engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True)
 app = Flask(__name__)
@@ -22,8 +24,13 @@ SEARCH = func.lower(people.c.first_name + SPACE + people.c.last_name + SPACE + f
                     + SPACE + func.coalesce(people.c.phone, BLANK))
 
 
-def _rows(statement):
-    schema = request.args["tenant"]
+def _tenant():
+    """?tenant=<uuid>: its schema, and its id for the indexes that lead with tenant_id (as Roost's queries)."""
+    tenant_id = uuid.UUID(request.args["tenant"])
+    return tenant_id, f"tenant_{tenant_id.hex}"
+
+
+def _rows(statement, schema: str):
     with engine.connect().execution_options(schema_translate_map={"tenant": schema}) as connection:
         return [{"id": str(row.id), "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
                  "phone": row.phone} for row in connection.execute(statement)]
@@ -32,15 +39,18 @@ def _rows(statement):
 @app.get("/people")
 def list_people():
     """50 people of one tenant by name."""
-    return jsonify(_rows(select(*COLUMNS).where(people.c.deleted_at.is_(None))
+    tenant_id, schema = _tenant()
+    return jsonify(_rows(select(*COLUMNS).where(people.c.tenant_id == tenant_id, people.c.deleted_at.is_(None))
                          .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
-                         .limit(50)))
+                         .limit(50), schema))
 
 
 @app.get("/search")
 def search_people():
     """Up to 50 people whose names, email or phone contain the fragment."""
     fragment = request.args.get("q", "").lower()
-    return jsonify(_rows(select(*COLUMNS).where(people.c.deleted_at.is_(None), SEARCH.like(f"%{fragment}%"))
+    tenant_id, schema = _tenant()
+    return jsonify(_rows(select(*COLUMNS).where(people.c.tenant_id == tenant_id, people.c.deleted_at.is_(None),
+                                                SEARCH.like(f"%{fragment}%"))
                          .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
-                         .limit(50)))
+                         .limit(50), schema))

@@ -147,7 +147,7 @@ def main() -> None:
                            "gunicorn_workers": args.workers, "rq_workers": 1}, "modes": {}}
     try:
         wait_for(f"http://127.0.0.1:{ROOST_PORT}/healthz")
-        wait_for(f"http://127.0.0.1:{CEILING_PORT}/people?tenant=tenant_{data['tenants'][0]['id'].replace('-', '')}")
+        wait_for(f"http://127.0.0.1:{CEILING_PORT}/people?tenant={data['tenants'][0]['id']}")
         memory = MemoryWatch(servers[0])
         memory.start()
         for mode in args.modes.split(","):

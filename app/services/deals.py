@@ -355,7 +355,7 @@ def _key_of(deal: Deal, sort: str) -> str:
 
 # --- the board ------------------------------------------------------------------------------
 
-BOARD_CARDS = 50  # cards per column at first; a column of thousands pages in with "Show more"
+BOARD_CARDS = 20  # cards per column at first (a screenful and more); the rest page in with "Show more"
 
 
 @dataclass

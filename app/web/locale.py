@@ -1,5 +1,6 @@
 """Locale and time zone for Flask-Babel: the tenant's settings, English until translations ship."""
 from flask import g, has_request_context, request
+from flask_babel import get_translations
 
 from app.extensions import db
 from app.models import Tenant
@@ -23,3 +24,24 @@ def select_timezone() -> str:
 def current_tenant() -> Tenant:
     """The signed-in user's tenant (already in the session's identity map)."""
     return db.session.get(Tenant, g.ctx.tenant_id)
+
+
+def _request_translations():
+    """The request's catalog, looked up once: Flask-Babel resolves the domain, the locale and the
+    catalog again on every call, which made translating a list's labels a quarter of its render time."""
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates translate through the request's catalog (see _request_translations). Nothing here
+    switches locale within a request (no force_locale), so one lookup per request is exact."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: _request_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: _request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
