@@ -17,7 +17,7 @@ class Organization(Record, Base):
     __tablename__ = "organizations"
     __audit_name__ = "organization"
     __table_args__ = tenant_table_args(
-        Index("ix_organizations_tenant_name", "tenant_id", func.lower("name")),
+        Index("ix_organizations_tenant_name", "tenant_id", text("lower(name)")),
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_organizations_tenant_domain", "tenant_id", "domain"),
         trigram_index("organizations", "name"),
@@ -42,7 +42,8 @@ class Person(Record, Base):
     __tablename__ = "people"
     __audit_name__ = "person"
     __table_args__ = tenant_table_args(
-        Index("ix_people_tenant_last_first", "tenant_id", func.lower("last_name"), func.lower("first_name"), "id"),
+        # The list's name order: lower() of the columns, as text (func.lower("last_name") would index a constant).
+        Index("ix_people_tenant_last_first", "tenant_id", text("lower(last_name)"), text("lower(first_name)"), "id"),
         Index("ix_people_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_people_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_people_tenant_email", "tenant_id", "email"),
