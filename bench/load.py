@@ -6,8 +6,8 @@ Needs the data set of bench/generate.py (made first when missing). Starts gunico
 4 sync workers: 2 per core, as the database works beside them) on the data set's PostgreSQL with Redis
 and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn settings. Then, per
 run and mode, Locust drives --users users for --duration seconds, and in saturation mode the ceiling
-too. Prints a table per mode (requests/s, p50, p95, p99, errors; saturation also the ratio to the
-ceiling) with the median of the runs, and writes bench/results/load-<size>.json. Every loop is bounded
+too. Prints a table per mode (requests/s, p50, p95, p99, errors; saturation also runs the operations
+compared with the ceiling one at a time, with their ratio to it) with the median of the runs, and writes bench/results/load-<size>.json. Every loop is bounded
 by --duration; all traffic goes to 127.0.0.1.
 """
 import argparse
@@ -34,9 +34,12 @@ RESULTS = BENCH / "results"
 VENV_BIN = Path(sys.executable).parent
 ROOST_PORT, CEILING_PORT = 8101, 8102
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-# What each Roost operation is compared with in saturation mode (the issue's targets).
-CEILING_OF = {"API people list": ("ceiling list", 0.5), "people list": ("ceiling list", 0.3),
-              "person detail": ("ceiling list", 0.3), "search as you type": ("ceiling search", 0.5)}
+# Operations measured alone at saturation against the ceiling: (Locust tag, the ceiling's tag and
+# operation it is compared with, the target share of the ceiling's throughput).
+ALONE = {"API people list": ("api-list", "ceiling-list", "ceiling list", 0.5),
+         "people list": ("people-list", "ceiling-list", "ceiling list", 0.3),
+         "person detail": ("person-detail", "ceiling-list", "ceiling list", 0.3),
+         "search as you type": ("search", "ceiling-search", "ceiling search", 0.5)}
 
 
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -81,10 +84,13 @@ class MemoryWatch(threading.Thread):
             self.peak_mb = max(self.peak_mb, rss / 2**20)
 
 
-def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, duration: int, out: Path) -> dict:
-    """Run Locust headless for `duration` seconds; returns its per-operation figures."""
-    prefix = out / f"{mode}-{'-'.join(classes)}"
+def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, duration: int, out: Path,
+           tags: tuple[str, ...] = ()) -> dict:
+    """Run Locust headless for `duration` seconds (only the tasks tagged `tags`, when given); returns its
+    per-operation figures."""
+    prefix = out / f"{mode}-{'-'.join(classes + list(tags))}"
     subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), *classes, "--headless",
+                    *(["--tags", *tags] if tags else []),
                     "--users", str(users), "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{duration}s",
                     "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
                     "--stop-timeout", "5"],
@@ -109,14 +115,27 @@ def median_of(runs: list[dict]) -> dict:
 
 
 def table(title: str, figures: dict, ceiling: dict | None = None) -> str:
+    """Figures per operation; with `ceiling`, each operation's share of the ceiling it is compared with."""
     lines = [title, f"{'operation':<28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}"
-             + (f"{'x ceiling':>11}" if ceiling else "")]
+             + (f"{'x ceiling':>11}{'target':>8}" if ceiling else "")]
     for name, f in figures.items():
         line = f"{name:<28}{f['rps']:>8.1f}{f['p50']:>8.0f}{f['p95']:>8.0f}{f['p99']:>8.0f}{f['errors']:>8.0f}"
-        if ceiling and name in CEILING_OF and CEILING_OF[name][0] in ceiling:
-            line += f"{f['rps'] / ceiling[CEILING_OF[name][0]]['rps']:>11.2f}"
+        if ceiling and name in ALONE and ALONE[name][2] in ceiling:
+            line += f"{f['rps'] / ceiling[ALONE[name][2]]['rps']:>11.2f}{ALONE[name][3]:>8.1f}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def saturate_alone(dataset: Path, users: int, duration: int, out: Path) -> tuple[dict, dict]:
+    """Each compared operation alone, with no pauses, on Roost and on the ceiling: the most each serves."""
+    roost, ceiling = {}, {}
+    for name, (tag, ceiling_tag, ceiling_name, _target) in ALONE.items():
+        roost.update({name: locust(dataset, "saturation", ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}", users,
+                                   duration, out, (tag,))[name]})
+        if ceiling_name not in ceiling:
+            ceiling.update(locust(dataset, "saturation", ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}", users,
+                                  duration, out, (ceiling_tag,)))
+    return roost, ceiling
 
 
 def main() -> None:
@@ -151,20 +170,24 @@ def main() -> None:
         memory = MemoryWatch(servers[0])
         memory.start()
         for mode in args.modes.split(","):
-            roost_runs, ceiling_runs = [], []
+            roost_runs, alone_runs, ceiling_runs = [], [], []
             for _ in range(args.runs):
                 roost_runs.append(locust(dataset, mode, ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}",
                                          args.users, args.duration, out))
                 if mode == "saturation":
-                    ceiling_runs.append(locust(dataset, mode, ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}",
-                                               args.users, args.duration, out))
-            roost, ceiling = median_of(roost_runs), median_of(ceiling_runs) if ceiling_runs else None
-            report["modes"][mode] = {"roost": roost, "ceiling": ceiling, "runs": {"roost": roost_runs,
-                                                                                "ceiling": ceiling_runs}}
-            print(table(f"\n{args.size}, {mode} mode, {args.users} users, {args.duration} s x {args.runs} run(s):",
-                        roost, ceiling))
-            if ceiling:
-                print(table("ceiling (bench/ceiling.py, same gunicorn settings):", ceiling))
+                    alone, ceiling = saturate_alone(dataset, args.users, max(15, args.duration // 3), out)
+                    alone_runs.append(alone)
+                    ceiling_runs.append(ceiling)
+            roost = median_of(roost_runs)
+            report["modes"][mode] = {"roost": roost, "runs": {"roost": roost_runs}}
+            print(table(f"\n{args.size}, {mode} mode, the mix, {args.users} users, {args.duration} s x {args.runs} "
+                        "run(s):", roost))
+            if alone_runs:
+                alone, ceiling = median_of(alone_runs), median_of(ceiling_runs)
+                report["modes"][mode].update(alone=alone, ceiling=ceiling,
+                                             runs={"roost": roost_runs, "alone": alone_runs, "ceiling": ceiling_runs})
+                print(table("each operation alone, against the ceiling:", alone, ceiling))
+                print(table("ceiling (bench/ceiling.py, same gunicorn settings), each alone:", ceiling))
         memory.done.set()
         report["peak_worker_memory_mb"] = round(memory.peak_mb, 1)
         print(f"\npeak gunicorn worker memory: {memory.peak_mb:.0f} MB")

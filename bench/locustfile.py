@@ -10,7 +10,7 @@ import json
 import os
 import random
 
-from locust import between, constant, task
+from locust import between, constant, tag, task
 from locust.contrib.fasthttp import FastHttpUser
 from pages import CSRF, DEAL_CARD, NEXT_PAGE, PERSON_LINK, first, stage_ids
 
@@ -53,6 +53,7 @@ class RoostUser(FastHttpUser):
     def dashboard(self):
         self.client.get("/", name="dashboard")
 
+    @tag("people-list")
     @task(3)
     def people_list(self):
         self.client.get(f"/people?sort={random.choice(SORTS)}&dir={random.choice(['asc', 'desc'])}",
@@ -69,12 +70,14 @@ class RoostUser(FastHttpUser):
             self.client.get(f"/people?sort=name&dir=asc&after={self.cursor}", name="people list later page",
                             headers=self._htmx("people-more"))
 
+    @tag("search")
     @task(3)
     def search_as_you_type(self):
         word = random.choice(FRAGMENTS)
         for end in range(2, len(word) + 1):  # one request per keystroke past the second, as the box sends
             self.client.get(f"/people?q={word[:end]}", name="search as you type", headers=self._htmx("people-rows"))
 
+    @tag("person-detail")
     @task(3)
     def person_detail(self):
         person = random.choice(self.people)
@@ -99,6 +102,7 @@ class RoostUser(FastHttpUser):
             self.client.post(f"/deals/{random.choice(self.deals)}/move", name="move a deal", headers=self._htmx(),
                              data={"stage_id": random.choice(self.stages)})
 
+    @tag("api-list")
     @task(2)
     def api_list(self):
         self.client.get("/api/v1/contacts?limit=50", name="API people list", headers=self.api)
@@ -118,10 +122,12 @@ class CeilingUser(FastHttpUser):
     def on_start(self):
         self.tenant = DATASET["tenants"][0]["id"]
 
+    @tag("ceiling-list")
     @task(1)
     def ceiling_list(self):
         self.client.get(f"/people?tenant={self.tenant}", name="ceiling list")
 
+    @tag("ceiling-search")
     @task(1)
     def ceiling_search(self):
         self.client.get(f"/search?tenant={self.tenant}&q={random.choice(FRAGMENTS)}", name="ceiling search")
