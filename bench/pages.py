@@ -3,7 +3,7 @@ import re
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
 PERSON_LINK = re.compile(r'href="/people/([0-9a-f-]{36})"')
-DEAL_CARD = re.compile(r'/deals/([0-9a-f-]{36})/move')
+DEAL_CARD = re.compile(r'<li class="deal-card" id="deal-([0-9a-f-]{36})"')  # not the board's move-URL template
 STAGE_MENU = re.compile(r'name="stage_id">(.*?)</select>', re.S)  # a card's "move to stage" menu
 OPTION = re.compile(r'<option value="([0-9a-f-]{36})"')
 NEXT_PAGE = re.compile(r'href="/people\?[^"]*after=([^"&]+)')
