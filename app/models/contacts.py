@@ -47,6 +47,7 @@ class Person(Record, Base):
         Index("ix_people_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_people_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_people_tenant_email", "tenant_id", "email"),
+        Index("ix_people_tenant_email_order", "tenant_id", text("coalesce(email, '')"), "id"),  # the email sort
         Index("ix_people_tenant_phone", "tenant_id", "phone_e164"),
         Index("ix_people_tenant_organization", "tenant_id", "organization_id"),
         Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
