@@ -8,7 +8,6 @@ Creates a throwaway database beside TEST_DATABASE_URL (bench/throwaway.py), one 
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
 from search import fill  # noqa: E402
+from figures import median_p95  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -34,8 +34,7 @@ def timed(runs: int, call) -> tuple[float, float]:
         response = call(run)
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code < 400, response.get_data(as_text=True)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
+    return median_p95(timings)
 
 
 def measure(app, secret: str, runs: int) -> list[tuple[str, float, float]]:

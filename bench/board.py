@@ -8,7 +8,6 @@ GET /deals/board through the app (test client: routing, services, templates; no 
 the median and 95th percentile with the page's size and card count.
 """
 import argparse
-import statistics
 import sys
 import time
 import uuid
@@ -20,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import PASSWORD  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
+from figures import median_p95  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -63,11 +63,10 @@ def measure(app, open_deals: int, runs: int) -> None:
         page = client.get("/deals/board")
         timings.append((time.perf_counter() - started) * 1000)
         assert page.status_code == 200, page.status_code
-    timings = sorted(timings[2:])  # the first two warm the caches (templates, statements)
+    median, p95 = median_p95(timings[2:])  # the first two warm the caches (templates, statements)
     html = page.get_data(as_text=True)
     cards = html.count('class="deal-card"')
-    print(f"board with {open_deals:,} open deals: median {statistics.median(timings):.0f} ms, "
-          f"p95 {timings[int(len(timings) * 0.95) - 1]:.0f} ms, {cards} cards shown, "
+    print(f"board with {open_deals:,} open deals: median {median:.0f} ms, p95 {p95:.0f} ms, {cards} cards shown, "
           f"{len(html) / 1024:.0f} KiB")
 
 

@@ -10,7 +10,6 @@ then drops the database.
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
 from sqlalchemy import insert  # noqa: E402
+from figures import median_p95  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -88,8 +88,7 @@ def measure(app, tenant_id, user_id, runs: int, member) -> tuple[float, float]:
             started = time.perf_counter()
             dashboard.build_dashboard(ctx, user_id=member)
             timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
+    return median_p95(timings)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ and prints the median and 95th percentile per fragment, then drops the database.
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -20,6 +19,7 @@ os.environ.setdefault("SECRET_KEY", "bench")
 
 from faker import Faker  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
+from figures import median_p95  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -61,8 +61,7 @@ def measure(app, tenant_id, runs: int) -> list[tuple[str, int, float, float]]:
                 items, _cursor = people.list_people(ctx, q=fragment, limit=50)
                 timings.append((time.perf_counter() - started) * 1000)
                 found = len(items)
-            timings.sort()
-            results.append((fragment, found, statistics.median(timings), timings[int(len(timings) * 0.95) - 1]))
+            results.append((fragment, found, *median_p95(timings)))
     return results
 
 

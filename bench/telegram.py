@@ -12,7 +12,6 @@ per command, then drops the database.
 import argparse
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
 from sqlalchemy import insert  # noqa: E402
+from figures import median_p95  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -71,11 +71,6 @@ def commands(count: int) -> list[tuple[str, str]]:
     return out
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(round(len(ordered) * share)) - 1)]
-
-
 def run(app, tenant_id, admin_id, count: int, log_path: Path) -> dict[str, list[tuple[float, float]]]:
     with app.app_context(), tenant_context(tenant_id, channel="web", user_id=admin_id) as ctx:
         code = telegram_links.issue_code(ctx).code
@@ -114,8 +109,7 @@ def main() -> None:
         for kind, values in [*timings.items(), ("all", every)]:
             served = [v[0] for v in values]
             typed = [v[1] for v in values]
-            print(f"{kind:<8}{len(values):>5}{statistics.median(served):>11.1f}{percentile(served, 0.95):>9.1f}"
-                  f"{statistics.median(typed):>21.1f}{percentile(typed, 0.95):>8.1f}")
+            print(f"{kind:<8}{len(values):>5}{'%11.1f%9.1f' % median_p95(served)}{'%21.1f%8.1f' % median_p95(typed)}")
 
 
 if __name__ == "__main__":
