@@ -87,6 +87,15 @@ def list_target(prefix: str) -> str | None:
     return {f"{prefix}-rows": "rows", f"{prefix}-more": "more"}.get(target)
 
 
+def team_and_owners(items, *, whole_page: bool) -> tuple[list, dict]:
+    """The team (the whole page's owner filter and bulk assign) and {owner id: name} for the rows. The team
+    already names every owner, so a whole page asks once; the rows alone ask only for their owners."""
+    if whole_page:
+        team = users.list_users(g.ctx)
+        return team, {user.id: user.name for user in team}
+    return [], users.names_by_id(g.ctx, {item.owner_id for item in items})
+
+
 def handle_bulk(service, *, index_endpoint: str, confirm_template: str, texts: dict):
     """A list's bulk action bar: `service` offers bulk_assign, bulk_tag, bulk_delete and get_many."""
     ids = ids_from(request.form.getlist("ids"))

@@ -24,6 +24,7 @@ from app.web.contact_pages import (
     merge_page,
     owner_options,
     save_section,
+    team_and_owners,
     version_from,
 )
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
@@ -56,12 +57,12 @@ def index():
     filters = ListFilters.read(request.args, organizations.SORTS)
     after = request.args.get("after")
     items, cursor = organizations.list_organizations(g.ctx, **filters.service_args(), after=after)
+    fragment = "organizations/_rows.html" if list_target("orgs") else None
+    team, owners = team_and_owners(items, whole_page=fragment is None)
     empty = not items and not filters.active and not after
-    return render("organizations/index.html", fragment="organizations/_rows.html" if list_target("orgs") else None,
-                  items=items, next_cursor=cursor, filters=filters,
-                  custom_columns=custom_fields.list_columns(g.ctx, entity="organization"),
-                  owners=users.names_by_id(g.ctx, {o.owner_id for o in items}),
-                  head_oob=list_target("orgs") == "rows", sort_labels=SORT_LABELS, team=users.list_users(g.ctx), empty=empty)
+    return render("organizations/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
+                  custom_columns=custom_fields.list_columns(g.ctx, entity="organization"), owners=owners,
+                  head_oob=list_target("orgs") == "rows", sort_labels=SORT_LABELS, team=team, empty=empty)
 
 
 @bp.post("/bulk")

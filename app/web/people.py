@@ -24,6 +24,7 @@ from app.web.contact_pages import (
     merge_page,
     owner_options,
     save_section,
+    team_and_owners,
     version_from,
 )
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
@@ -50,27 +51,19 @@ def _signed_in():
     """People are for the tenant's signed-in users; the services check each permission."""
 
 
-def _team():
-    return users.list_users(g.ctx)
-
-
-def _list_context(filters: ListFilters, after=None):
-    items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after)
-    return dict(items=items, next_cursor=cursor, filters=filters,
-                custom_columns=custom_fields.list_columns(g.ctx, entity="person"),
-                owners=users.names_by_id(g.ctx, {p.owner_id for p in items}),
-                org_names=organizations.names_by_id(g.ctx, {p.organization_id for p in items}),
-                sort_labels=SORT_LABELS, head_oob=list_target("people") == "rows")
-
-
 @bp.get("")
 def index():
     """Everyone, searchable as you type, sortable, filterable, in keyset pages."""
     filters = ListFilters.read(request.args, people.SORTS)
-    context = _list_context(filters, after=request.args.get("after"))
-    empty = not context["items"] and not filters.active and not request.args.get("after")
+    after = request.args.get("after")
+    items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after)
     fragment = "people/_rows.html" if list_target("people") else None
-    return render("people/index.html", fragment=fragment, team=_team(), empty=empty, **context)
+    team, owners = team_and_owners(items, whole_page=fragment is None)
+    empty = not items and not filters.active and not after
+    return render("people/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
+                  custom_columns=custom_fields.list_columns(g.ctx, entity="person"), owners=owners,
+                  org_names=organizations.names_by_id(g.ctx, {p.organization_id for p in items}),
+                  sort_labels=SORT_LABELS, head_oob=list_target("people") == "rows", team=team, empty=empty)
 
 
 @bp.post("/bulk")
