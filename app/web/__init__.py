@@ -1,6 +1,4 @@
 """HTML blueprints: thin doors that parse, call a service and render."""
-from datetime import date
-
 from flask import Flask
 from flask_babel import format_currency, format_datetime, get_locale
 from flask_login import current_user
@@ -33,6 +31,7 @@ from app.web import (
     webhooks,
 )
 from app.web.locale import format_date
+from app.web.rendering import custom_value
 
 
 def register_web(app: Flask) -> None:
@@ -42,10 +41,10 @@ def register_web(app: Flask) -> None:
                       activities.bp, deals.bp, leads.bp, pipelines.bp, tasks.bp, trash.bp, people.bp, organizations.bp,
                       webhooks.bp, pwa.bp, onboarding.bp, imports.bp, sample_data.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.filters["fromisodate"] = date.fromisoformat
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
+        custom_value=custom_value,
     )
 
     @app.context_processor

@@ -1,8 +1,13 @@
 """Rendering helpers shared by the HTML doors."""
+from datetime import date
+
 from flask import render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.errors import Invalid
 from app.schemas.base import CUSTOM_PREFIX, validate
+from app.web.locale import format_date
 
 
 def render(template: str, *, fragment: str | None = None, status: int = 200, **context):
@@ -42,3 +47,16 @@ def section_form(form, names) -> dict:
 def custom_form_values(record) -> dict:
     """A record's custom field values as its form's `custom.<key>` inputs."""
     return {CUSTOM_PREFIX + key: value for key, value in (record.custom or {}).items()}
+
+
+def custom_value(field, value):
+    """A custom field's value as pages show it: a muted dash when empty, Yes or No, a date on the user's
+    calendar, else the text (escaped by the template). A function rather than a macro: lists show one
+    per cell, and a macro call cost 40 µs of a row's time."""
+    if value is None or value == "":
+        return Markup('<span class="muted">—</span>')
+    if field.type == "checkbox":
+        return _("Yes") if value else _("No")
+    if field.type == "date":
+        return format_date(date.fromisoformat(value))
+    return value
