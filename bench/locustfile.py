@@ -82,7 +82,7 @@ class RoostUser(FastHttpUser):
     def person_detail(self):
         person = random.choice(self.people)
         if person:
-            self.client.get(f"/people/{person}", name="person detail")
+            self.client.get(f"/people/{person}?tab=timeline", name="person detail")  # with its timeline
 
     @task(1)
     def pipeline_board(self):
