@@ -314,7 +314,8 @@ def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
     open_tasks = list(db.session.scalars(select(Activity).where(
         *open_task_conditions(), Activity.assignee_id == ctx.user_id).order_by(Activity.due_at, Activity.id)))
     done = list(db.session.scalars(
-        select(Activity).where(Activity.kind == "task", Activity.assignee_id == ctx.user_id, Activity.done_at.is_not(None))
+        select(Activity)
+        .where(Activity.kind == "task", Activity.assignee_id == ctx.user_id, Activity.done_at.is_not(None))
         .order_by(Activity.done_at.desc(), Activity.id).limit(done_limit)))
     overdue = [t for t in open_tasks if t.due_at is not None and t.due_at < now]
     today = [t for t in open_tasks if t not in overdue and (t.due_at is None or t.due_at < tomorrow)]

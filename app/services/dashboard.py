@@ -83,6 +83,7 @@ class Dashboard:
 
     user_id: uuid.UUID | None
     team: list[tuple[uuid.UUID, str]]  # members to choose from; empty for who may see only their own
+    team_size: int  # users of the tenant, active or not
     currency: str
     people: int
     open_tasks: int
@@ -97,7 +98,7 @@ class Dashboard:
     deals_closing: list[Deal] = field(default_factory=list)
     recent_people: list[Person] = field(default_factory=list)  # the newest customers, to open again
     labels: dict = field(default_factory=dict)  # records the tasks hang on
-    names: dict[uuid.UUID, str] = field(default_factory=dict)  # who must do each task (team view)
+    names: dict[uuid.UUID, str] = field(default_factory=dict)  # user names, for who must do each task (team view)
     today: date | None = None
 
     @property
@@ -127,6 +128,18 @@ def _open_tasks_of(scope) -> tuple:
     return *open_task_conditions(), _mine(Activity.assignee_id, scope)
 
 
+def _counts(scope, now: datetime) -> tuple[int, int, int]:
+    """People, open tasks and overdue tasks, in one round trip.
+
+    count(*) rather than count(id): each count then reads a partial index alone, not the rows.
+    """
+    open_tasks = select(func.count()).select_from(Activity).where(*_open_tasks_of(scope))
+    return db.session.execute(select(
+        select(func.count()).select_from(Person).where(_mine(Person.owner_id, scope)).scalar_subquery(),
+        open_tasks.scalar_subquery(),
+        open_tasks.where(Activity.due_at < now).scalar_subquery())).one()
+
+
 def _period(column, edges: list[datetime]):
     """The index of the period each row falls in, periods starting at `edges` (ascending).
 
@@ -149,21 +162,17 @@ def _month_starts(today: date, count: int) -> list[date]:
 def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
     """The dashboard of the team or of one member; what a role may not read is left out."""
     require(ctx, "contact:read")
-    team = ([(u.id, u.name) for u in users.list_users(ctx) if u.active]
-            if can(ctx, "dashboard:team") else [])
+    members = users.list_users(ctx)
+    team = [(u.id, u.name) for u in members if u.active] if can(ctx, "dashboard:team") else []
     scope = _scope(ctx, user_id, team)
     tenant = db.session.get(Tenant, ctx.tenant_id)
     zone = tenant_zone(ctx)
     now = utcnow()
     today = now.astimezone(zone).date()
 
-    # count(*), not count(id): the counts then read the partial indexes alone (see the models)
-    people = db.session.scalar(select(func.count()).select_from(Person).where(_mine(Person.owner_id, scope)))
-    open_tasks, overdue = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((Activity.due_at < now, 1), else_=0)), 0))
-        .select_from(Activity).where(*_open_tasks_of(scope))).one()
-    board = Dashboard(user_id=scope, team=team, currency=tenant.currency, people=people, open_tasks=open_tasks,
-                      overdue_tasks=overdue, deals_visible=can(ctx, "deal:read"), today=today)
+    people, open_tasks, overdue = _counts(scope, now)
+    board = Dashboard(user_id=scope, team=team, team_size=len(members), currency=tenant.currency, people=people,
+                      open_tasks=open_tasks, overdue_tasks=overdue, deals_visible=can(ctx, "deal:read"), today=today)
     if board.deals_visible:
         board.charts += [_deals_by_stage(ctx, board, scope), _won_by_month(board, scope, today, zone)]
         board.deals_closing = _deals_closing(scope, today)
@@ -176,7 +185,7 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
         .order_by(Activity.due_at, Activity.id).limit(TODAY_LIMIT)))
     board.labels = record_labels(ctx, board.tasks_due)
     if scope is None:
-        board.names = users.names_by_id(ctx, {task.assignee_id for task in board.tasks_due})
+        board.names = {member.id: member.name for member in members}
     return board
 
 
