@@ -12,8 +12,8 @@ from app.models import Deal
 from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate
 from app.schemas.contacts import PersonInput
-from app.schemas.deals import DealCreate
-from app.services import activities, dashboard, deals, people
+from app.schemas.deals import DealCreate, PipelineInput
+from app.services import activities, dashboard, deals, people, pipelines
 from app.tenancy import tenant_context
 from tests.conftest import login
 from tests.test_query_counts import statements_for
@@ -112,6 +112,17 @@ def test_won_value_is_counted_in_the_month_it_was_won_and_other_currencies_apart
         assert won.values[-2:] == [70, 0] and len(won.values) == dashboard.MONTHS
         assert won.note  # the euros are not added to the dollars
         assert board.won_value.others == {"EUR": 5} and board.won_this_month == 1
+
+
+def test_open_stages_are_labelled_with_their_pipeline_once_there_are_several(app, make_tenant):
+    acme = make_tenant("Acme")
+    with app.app_context(), as_user(app, acme, acme.admin.id) as ctx:
+        one = chart(dashboard.build_dashboard(ctx), "deals-by-stage").labels
+        pipelines.create_pipeline(ctx, data=PipelineInput(name="Renewals"))
+        two = chart(dashboard.build_dashboard(ctx), "deals-by-stage").labels
+    assert one and not any(":" in label for label in one)
+    # the board's order: the first pipeline's open stages, then the second's (made with the same stages)
+    assert two == [f"{name}: {label}" for name in ("Sales", "Renewals") for label in one], two
 
 
 def test_the_page_shows_counts_charts_and_their_text_alternatives(app, client, make_tenant):

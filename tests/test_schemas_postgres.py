@@ -30,7 +30,9 @@ def columns_of(schema):
 
 
 def indexes_of(schema):
-    return sorted(db.session.scalars(text("SELECT indexname FROM pg_indexes WHERE schemaname = :s"), {"s": schema}))
+    """Each index's name and definition (columns, expressions, partial `where`), the schema name left out."""
+    rows = db.session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :s"), {"s": schema})
+    return sorted((name, definition.replace(f'"{schema}".', "").replace(f"{schema}.", "")) for name, definition in rows)
 
 
 def test_each_tenant_has_its_own_schema_and_rows_stay_in_it(app, make_tenant):
@@ -88,3 +90,29 @@ def test_people_search_uses_the_trigram_index(app, make_tenant):
         sql = sql.replace("tenant.", f'"{Tenant.schema_for(acme.id)}".')  # what schema_translate_map does
         plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {sql}"))
         assert "ix_people_trgm_search" in plan, plan
+
+
+def test_open_task_counts_use_their_partial_index_even_in_a_generic_plan(app, make_tenant):
+    """psycopg prepares a statement run a few times on one connection, and PostgreSQL may then plan it once
+    for any parameters: `kind = $1` would never match the partial index's `kind = 'task'`, so 'task' is in the SQL."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from app.models import Activity
+    from app.models.activities import open_task_conditions
+
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        stmt = (select(func.count()).select_from(Activity)  # the conditions the session adds, written out
+                .where(*open_task_conditions(), Activity.deleted_at.is_(None), Activity.tenant_id == acme.id))
+        compiled = stmt.compile(db.engine, compile_kwargs={"render_postcompile": True})
+        names = list(compiled.params)
+        sql = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", str(compiled))
+        sql = sql.replace("tenant.", f'"{Tenant.schema_for(acme.id)}".')  # what schema_translate_map does
+        connection = db.session.connection()
+        connection.exec_driver_sql(f"PREPARE open_tasks AS {sql}")
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table: make the planner show its options
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN EXECUTE open_tasks('{acme.id}')"))
+        assert "ix_activities_open_tasks_" in plan, plan

@@ -92,6 +92,12 @@ def trigram_index(table: str, column: str) -> Index:
                  postgresql_using="gin").ddl_if(dialect="postgresql")
 
 
+def partial_index(name: str, *columns, where: str) -> Index:
+    """An index over the rows matching `where` (SQL text) only, on PostgreSQL and SQLite alike.
+    A query uses it when its own conditions include `where` written the same way, as literals."""
+    return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
+
+
 def tags_index(table: str) -> Index:
     """A PostgreSQL GIN index on a record's tags: the tag filter (`tags @> '["vip"]'`) looks it up
     instead of reading every record of the tenant. SQLite has no JSON index of this kind."""

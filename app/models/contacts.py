@@ -5,8 +5,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_colu
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, json_type, tags_index, tenant_fk, tenant_table_args, trigram_index
-from app.models.records import Record
+from app.models.base import Base, json_type, partial_index, tags_index, tenant_fk, tenant_table_args, trigram_index
+from app.models.records import LIVE, Record
 
 PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
 
@@ -51,6 +51,8 @@ class Person(Record, Base):
         Index("ix_people_tenant_phone", "tenant_id", "phone_e164"),
         Index("ix_people_tenant_organization", "tenant_id", "organization_id"),
         Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
+        # The dashboard's people counts (the team's, one owner's) read this index alone, not the rows.
+        partial_index("ix_people_live_owner", "tenant_id", "owner_id", where=LIVE),
         # One trigram index over what the search box matches (see Person.search_text): a single
         # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
         Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapp
 from app.models.base import TenantOwned, TimestampMixin, UTCDateTime, json_type, tenant_fk
 
 
+LIVE = "deleted_at IS NULL"  # rows not in the trash, as every read asks for them (a partial index's `where`)
+
+
 class Trashable:
     """Soft delete: a deleted row keeps `deleted_at` and the id of the deletion that took it,
     so one restore brings back a record with everything deleted along with it.

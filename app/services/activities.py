@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, tuple_
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
+from app.models.activities import open_task_conditions
 from app.models.base import utcnow
 from app.permissions import can, require
 from app.schemas.activities import ActivityCreate, ActivityUpdate
@@ -310,11 +311,12 @@ def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
     zone = tenant_zone(ctx)
     now = utcnow()
     tomorrow = start_of_day(now.astimezone(zone).date() + timedelta(days=1), zone)
-    mine = select(Activity).where(Activity.kind == "task", Activity.assignee_id == ctx.user_id)
-    open_tasks = list(db.session.scalars(
-        mine.where(Activity.done_at.is_(None)).order_by(Activity.due_at, Activity.id)))
+    open_tasks = list(db.session.scalars(select(Activity).where(
+        *open_task_conditions(), Activity.assignee_id == ctx.user_id).order_by(Activity.due_at, Activity.id)))
     done = list(db.session.scalars(
-        mine.where(Activity.done_at.is_not(None)).order_by(Activity.done_at.desc(), Activity.id).limit(done_limit)))
+        select(Activity)
+        .where(Activity.kind == "task", Activity.assignee_id == ctx.user_id, Activity.done_at.is_not(None))
+        .order_by(Activity.done_at.desc(), Activity.id).limit(done_limit)))
     overdue = [t for t in open_tasks if t.due_at is not None and t.due_at < now]
     today = [t for t in open_tasks if t not in overdue and (t.due_at is None or t.due_at < tomorrow)]
     upcoming = [t for t in open_tasks if t not in overdue and t not in today]
@@ -346,6 +348,5 @@ def overdue_count(ctx) -> int:
     """How many of the current user's open tasks are past due (one COUNT query)."""
     if ctx.user_id is None:
         return 0
-    return db.session.scalar(select(func.count(Activity.id)).where(
-        Activity.kind == "task", Activity.assignee_id == ctx.user_id,
-        Activity.done_at.is_(None), Activity.due_at < utcnow()))
+    return db.session.scalar(select(func.count()).select_from(Activity).where(
+        *open_task_conditions(), Activity.assignee_id == ctx.user_id, Activity.due_at < utcnow()))

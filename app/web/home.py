@@ -23,6 +23,5 @@ def index():
         board = dashboard.build_dashboard(g.ctx)
     me = users.current_user(g.ctx)
     return render("home.html", fragment="dashboard/_board.html", status=FORM_ERROR if errors else 200,
-                  board=board, errors=errors or {}, me=me, tenant=current_tenant(),
-                  team_size=len(users.list_users(g.ctx)),
+                  board=board, errors=errors or {}, me=me, tenant=current_tenant(), team_size=board.team_size,
                   mfa=auth.mfa_requirement(me))
