@@ -32,6 +32,7 @@ from app.web import (
     trash,
     webhooks,
 )
+from app.web.rendering import url_per_id
 
 
 def register_web(app: Flask) -> None:
@@ -45,6 +46,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
+        url_per_id=url_per_id,
     )
 
     @app.context_processor
