@@ -378,19 +378,19 @@ class Card(NamedTuple):
 
 
 _CARD_COLUMNS = (Deal.id, Deal.name, Deal.value, Deal.currency, Deal.expected_close, Deal.owner_id, Deal.stage_id,
-                 Deal.position, Deal.organization_id, Deal.person_id)
+                 Deal.position)
 
 
-def _cards(deals) -> list[Card]:
-    """The cards of `deals` (a select of _CARD_COLUMNS, already cut to a page) in board order, with the names
-    of their organisation and person looked up by primary key for those few rows. (Subqueries, not joins:
-    the planner hash-joined all of a tenant's people to some 140 cards, five times slower.)"""
-    page = deals.subquery()
-    organization = select(Organization.name).where(Organization.id == page.c.organization_id)
-    person = select(Person.first_name + " " + Person.last_name).where(Person.id == page.c.person_id)
-    stmt = (select(*page.c[:8], organization.scalar_subquery(), person.scalar_subquery())
-            .order_by(page.c.position, page.c.id))
-    return [Card(*row[:8], party=org if org is not None else person and person.strip())
+def _card_select(*where):
+    """The cards' columns of the deals matching `where`, with the names of their organisation and person looked
+    up by primary key (subqueries, not joins: the planner hash-joined all of a tenant's people to a page of cards)."""
+    organization = select(Organization.name).where(Organization.id == Deal.organization_id)
+    person = select(Person.first_name + " " + Person.last_name).where(Person.id == Deal.person_id)
+    return select(*_CARD_COLUMNS, organization.scalar_subquery(), person.scalar_subquery()).where(*where)
+
+
+def _cards(stmt) -> list[Card]:
+    return [Card(*row, party=org if org is not None else person and person.strip())
             for *row, org, person in db.session.execute(stmt)]
 
 
@@ -452,12 +452,13 @@ def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = N
         if stage_id in columns:
             columns[stage_id].count += count
             columns[stage_id].totals[currency] = _cents(total)
-    # Each column's first cards through its own index range (stage, position), in one UNION ALL: a window
-    # over the pipeline read all its deals, and the planner then hash-joined every person of the tenant.
-    tops = [select(*_CARD_COLUMNS).where(Deal.stage_id == stage_id, *conditions).order_by(*BOARD_ORDER)
-            .limit(per_column + 1).subquery() for stage_id in columns]
+    # Each column's first cards through its own index range (stage, position), in one UNION ALL (a window
+    # over the pipeline read every deal of it). Each branch is a subquery: SQLite takes no LIMIT in a UNION.
+    tops = [_card_select(Deal.stage_id == stage_id, *conditions).order_by(*BOARD_ORDER).limit(per_column + 1)
+            .subquery() for stage_id in columns]
     fetched: dict[uuid.UUID, list[Card]] = {}
-    for card in _cards(union_all(*(select(top) for top in tops))):
+    cards = union_all(*(select(top) for top in tops))
+    for card in _cards(cards.order_by(cards.selected_columns.position, cards.selected_columns.id)):
         fetched.setdefault(card.stage_id, []).append(card)
     for stage_id, column in columns.items():
         column.cut(fetched.get(stage_id, []), per_column)
@@ -484,8 +485,7 @@ def board_column(ctx, *, stage_id, after: str | None, owner_id=None, close_befor
     pipeline = next((p for p in list_pipelines(ctx) if p.id == stage.pipeline_id), None)
     column = Column(stage)
     last = keyset.read_cursor(after, int)
-    stmt = select(*_CARD_COLUMNS).where(Deal.stage_id == stage.id,
-                                        *_board_conditions(stage.pipeline_id, owner_id, close_before))
+    stmt = _card_select(Deal.stage_id == stage.id, *_board_conditions(stage.pipeline_id, owner_id, close_before))
     stmt = keyset.ordered_after(stmt, Deal.position, Deal.id, last, descending=False)
     column.cut(_cards(stmt.limit(limit + 1)), limit)
     return Board(pipeline, [pipeline], [column]), column

@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, ROLES, can
@@ -32,6 +32,7 @@ from app.web import (
     trash,
     webhooks,
 )
+from app.web.locale import format_currency, format_date
 from app.web.rendering import url_per_id
 
 
