@@ -209,8 +209,9 @@ def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=
 def _move(ctx, deal: Deal, stage_id, position: int | None, before_id) -> None:
     stage = get_stage(ctx, stage_id, pipeline_id=deal.pipeline_id)
     before_stage = deal.stage_id
-    changes = _enter_stage(deal, stage)
+    # The place first: its queries would otherwise flush the stage change in an UPDATE of its own.
     _place(deal, stage.id, position, moved_in=before_stage != stage.id, before_id=before_id)
+    changes = _enter_stage(deal, stage)
     db.session.flush()
     if before_stage != stage.id:
         audit.record(ctx, "deal.stage_changed", deal, changes)
