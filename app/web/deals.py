@@ -40,14 +40,18 @@ def _board_args(source) -> dict:
             "close_before": optional_day(source.get("close_before"))}
 
 
-def _owners(view) -> dict:
-    return users.names_by_id(g.ctx, {d.owner_id for c in view.columns for d in c.cards})
+def _owners(view, known: dict | None = None) -> dict:
+    """{user id: name} of the cards' owners; `known` names (the team) spare looking those up again."""
+    known = known or {}
+    missing = {d.owner_id for c in view.columns for d in c.cards} - known.keys()
+    return {**known, **users.names_by_id(g.ctx, missing)}
 
 
 def _render_board(args: dict, *, status: int = 200, error: str | None = None):
     view = deals.board(g.ctx, **args)
-    return render("deals/board.html", fragment="deals/_board.html", board=view, owners=_owners(view), team=team(),
-                  filters=args, board_error=error, status=status)
+    members = team()
+    return render("deals/board.html", fragment="deals/_board.html", board=view, owners=_owners(view, dict(members)),
+                  team=members, filters=args, board_error=error, status=status)
 
 
 @bp.get("/board")
