@@ -1,6 +1,7 @@
 // The pipeline board: drag deal cards between and within stage columns (SortableJS), and keep
-// keyboard focus on the card a stage <select> moved. The server answers every move with the
-// board (fresh totals), which replaces #board; htmx.onLoad then wires the new columns.
+// keyboard focus on the card a stage <select> moved. The server answers every move with what
+// #board-status announces and, out of band, the columns the move changed (fresh cards and
+// totals), which replace theirs; htmx.onLoad then wires the new columns.
 (function () {
   "use strict";
 
@@ -30,16 +31,23 @@
     values.position = values.before_id ? String(position) : "1000000";
     focusAfterSwap = "deal-" + dealId;
     htmx.ajax("POST", url, {
-      target: "#board", swap: "outerHTML", values: values,
+      target: "#board-status", swap: "innerHTML", values: values,
       headers: { "X-CSRFToken": csrfToken() }
     });
   }
 
+  function inBoard(element) {
+    var board = document.getElementById("board");
+    return Boolean(board && element && board.contains(element));
+  }
+
+  // Wires the columns in `root`: the page, a new #board (filters changed) or a column a move replaced.
   function wire(root) {
-    var board = root.id === "board" ? root : root.querySelector && root.querySelector("#board");
+    var board = document.getElementById("board");
     // No move URL: the user may only look (or there is no pipeline).
     if (!board || typeof Sortable === "undefined" || !board.getAttribute("data-move-url")) { return; }
-    board.querySelectorAll(".board-cards").forEach(function (list) {
+    if (!root.querySelectorAll || !(root.contains(board) || board.contains(root))) { return; }
+    root.querySelectorAll(".board-cards").forEach(function (list) {
       Sortable.create(list, {
         group: "deals",
         animation: 150,
@@ -60,7 +68,7 @@
     });
   }
 
-  // After the board is replaced, put focus back where the user was (the moved card's stage menu).
+  // After a column is replaced, put focus back where the user was (the moved card's stage menu).
   var focusAfterSwap = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
@@ -73,17 +81,18 @@
     if (target) { target.focus(); }
     focusAfterSwap = null;
   });
-  // SortableJS animates with inline styles; htmx would copy them onto the new board when it
-  // settles (same ids), which the CSP refuses. Drop them before the swap.
+  // SortableJS animates with inline styles; htmx would copy them onto the new columns when it
+  // settles (same ids), which the CSP refuses. Drop them before any swap into the board.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    if (target && target.id === "board") {
-      target.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
+    if (inBoard(event.detail.target)) {
+      document.getElementById("board").querySelectorAll("[style]").forEach(function (el) {
+        el.removeAttribute("style");
+      });
     }
   });
   // A refused move leaves the dragged card where the mouse dropped it: show the saved board again.
   document.addEventListener("htmx:responseError", function (event) {
-    if (event.detail.target && event.detail.target.id === "board") { window.location.reload(); }
+    if (inBoard(event.detail.target)) { window.location.reload(); }
   });
 
   htmx.onLoad(wire);

@@ -127,12 +127,12 @@ def test_move_places_the_deal_within_the_column(app, acme):
         a, b, c = (new_deal(ctx, name=n) for n in "ABC")
         deals.move_deal(ctx, deal_id=c.id, stage_id=stages["Lead"].id, position=0)
         column = deals.board(ctx).columns[0]
-        assert [d.name for d in column.deals] == ["C", "A", "B"]
+        assert [d.name for d in column.cards] == ["C", "A", "B"]
         assert events("deal.reordered", c.id)
         deals.move_deal(ctx, deal_id=a.id, stage_id=stages["Qualified"].id, position=0)
         board = deals.board(ctx)
-        assert [d.name for d in board.columns[0].deals] == ["C", "B"]
-        assert [d.name for d in board.columns[1].deals] == ["A"]
+        assert [d.name for d in board.columns[0].cards] == ["C", "B"]
+        assert [d.name for d in board.columns[1].cards] == ["A"]
 
 
 def test_move_refuses_a_stage_of_another_pipeline(app, acme, make_tenant):
@@ -244,10 +244,10 @@ def test_board_totals_and_filters_in_fixed_queries(app, acme):
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             board = deals.board(ctx)
-            names = [d.organization.name for c in board.columns for d in c.deals if d.organization]
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
-        assert len(names) == 5 and len(statements) <= 5
+        names = [d.party for c in board.columns for d in c.cards if d.party]
+        assert sorted(names) == [f"Org {index}" for index in range(5)] and len(statements) <= 5
         lead, proposal = board.columns[0], board.columns[2]
         assert (lead.count, lead.totals) == (5, {"USD": Decimal("500")})
         assert (proposal.count, proposal.totals) == (1, {"USD": Decimal("50")})
@@ -257,19 +257,36 @@ def test_board_totals_and_filters_in_fixed_queries(app, acme):
         assert soon.columns[0].count == 2
 
 
+def test_a_card_names_the_organisation_else_the_person(app, acme):
+    with app.app_context(), as_admin(app, acme) as ctx:
+        person = Person(first_name="Ann", last_name="")
+        org, gone = Organization(name="Coop Ltd"), Organization(name="Gone")
+        db.session.add_all([person, org, gone])
+        db.session.flush()
+        new_deal(ctx, name="Both", person_id=person.id, organization_id=org.id)
+        new_deal(ctx, name="Person", person_id=person.id)
+        new_deal(ctx, name="Trashed organisation", person_id=person.id, organization_id=gone.id)
+        new_deal(ctx, name="Neither")
+        gone.deleted_at = utcnow()
+        db.session.flush()
+        cards = deals.board(ctx).columns[0].cards
+        assert {c.name: c.party for c in cards} == {
+            "Both": "Coop Ltd", "Person": "Ann", "Trashed organisation": "Ann", "Neither": None}
+
+
 def test_a_long_column_pages_in_board_order_with_totals_over_all_its_deals(app, acme):
     with app.app_context(), as_admin(app, acme) as ctx:
         for index in range(7):
             new_deal(ctx, name=f"D{index}", value="10")
         db.session.flush()
         column = deals.board(ctx, per_column=3).columns[0]
-        assert [d.name for d in column.deals] == ["D0", "D1", "D2"]
+        assert [d.name for d in column.cards] == ["D0", "D1", "D2"]
         assert (column.count, column.totals) == (7, {"USD": Decimal("70")})
-        seen, cursor, next_id = [d.name for d in column.deals], column.next_cursor, column.next_deal_id
+        seen, cursor, next_id = [d.name for d in column.cards], column.next_cursor, column.next_deal_id
         while cursor:
             _view, page = deals.board_column(ctx, stage_id=column.stage.id, after=cursor, limit=3)
-            assert page.deals[0].id == next_id  # "Show more" names the first card it brings
-            seen += [d.name for d in page.deals]
+            assert page.cards[0].id == next_id  # "Show more" names the first card it brings
+            seen += [d.name for d in page.cards]
             cursor, next_id = page.next_cursor, page.next_deal_id
         assert seen == [f"D{index}" for index in range(7)]
 
@@ -310,19 +327,34 @@ def test_deal_pages_create_edit_and_show(app, client, acme):
     assert "Too far" in page and "Lost" in page
 
 
-def test_move_from_the_board_returns_the_board_with_fresh_totals(app, client, acme):
+def test_move_from_the_board_returns_the_two_columns_it_changed(app, client, acme):
     with app.app_context(), as_admin(app, acme) as ctx:
-        deal_id = new_deal(ctx, value="40").id
-        proposal = stages_of(ctx)["Proposal"].id
+        stages = stages_of(ctx)
+        deal_id = new_deal(ctx, name="Hens for Bob", value="40").id
+        new_deal(ctx, name="Stays", value="7")
+        new_deal(ctx, name="Elsewhere", stage_id=stages["Negotiation"].id)
+        lead, proposal = stages["Lead"].id, stages["Proposal"].id
     login(client, acme.users["rep"])
     answer = client.post(f"/deals/{deal_id}/move", data={"stage_id": str(proposal)}, headers={"HX-Request": "true"})
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
-    assert html.lstrip().startswith('<div id="board"') and "$40.00" in html
+    # First what #board-status says, then the column it left and the one it entered, each swapped out of band.
+    assert html.lstrip().startswith("Hens for Bob moved to Proposal.")
+    columns = dict(re.findall(r'<section class="board-column" id="column-([0-9a-f-]+)"[^>]*hx-swap-oob="true"'
+                              r'(.*?)</section>', html, re.S))
+    assert sorted(columns) == sorted([str(lead), str(proposal)])
+    left, entered = columns[str(lead)], columns[str(proposal)]
+    assert "Stays" in left and "1 deal" in left and "$7.00" in left and "Hens for Bob" not in left
+    assert "Hens for Bob" in entered and "1 deal" in entered and "$40.00" in entered
+    assert "Elsewhere" not in html
     with app.app_context(), as_admin(app, acme):
         assert db.session.get(Deal, deal_id).stage_id == proposal
+    within = client.post(f"/deals/{deal_id}/move", data={"stage_id": str(proposal), "position": "0"},
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert re.findall(r'id="column-([0-9a-f-]+)"', within) == [str(proposal)]
     bad = client.post(f"/deals/{deal_id}/move", data={"stage_id": "nonsense"}, headers={"HX-Request": "true"})
     assert bad.status_code == 422 and "Choose a stage" in bad.get_data(as_text=True)
+    assert bad.headers["HX-Retarget"] == "#board" and bad.get_data(as_text=True).lstrip().startswith('<div id="board"')
     assert client.post(f"/deals/{deal_id}/move", data={"stage_id": str(uuid.uuid4())}).status_code == 404
 
 
@@ -356,10 +388,10 @@ def test_move_above_a_named_card_counts_cards_a_filter_hid(app, acme):
         c = new_deal(ctx, name="C")
         # The board filtered to the admin shows A, C; C dropped above A...
         deals.move_deal(ctx, deal_id=c.id, stage_id=lead, position=0, before_id=a.id)
-        assert [d.name for d in deals.board(ctx).columns[0].deals] == ["C", "A", "Hidden"]
+        assert [d.name for d in deals.board(ctx).columns[0].cards] == ["C", "A", "Hidden"]
         # ...and A dropped at the end (no card below it) goes after the hidden one too.
         deals.move_deal(ctx, deal_id=a.id, stage_id=lead, position=1000000)
-        assert [d.name for d in deals.board(ctx).columns[0].deals] == ["C", "Hidden", "A"]
+        assert [d.name for d in deals.board(ctx).columns[0].cards] == ["C", "Hidden", "A"]
 
 
 def test_show_more_loads_the_next_rows_as_a_fragment(app, client, acme):

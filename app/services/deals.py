@@ -3,9 +3,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, or_, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from app.errors import Invalid, NotFound
@@ -201,17 +202,22 @@ def move_deal(ctx, *, deal_id, stage_id, position: int | None = None, before_id=
     """
     require(ctx, "deal:write")
     deal = get_record(ctx, Deal, deal_id)
+    _move(ctx, deal, stage_id, position, before_id)
+    return deal
+
+
+def _move(ctx, deal: Deal, stage_id, position: int | None, before_id) -> None:
     stage = get_stage(ctx, stage_id, pipeline_id=deal.pipeline_id)
     before_stage = deal.stage_id
-    changes = _enter_stage(deal, stage)
+    # The place first: its queries would otherwise flush the stage change in an UPDATE of its own.
     _place(deal, stage.id, position, moved_in=before_stage != stage.id, before_id=before_id)
+    changes = _enter_stage(deal, stage)
     db.session.flush()
     if before_stage != stage.id:
         audit.record(ctx, "deal.stage_changed", deal, changes)
         _emit_stage_events(ctx, deal, changes)
     elif changes or position is not None or before_id is not None:
         audit.record(ctx, "deal.reordered", deal, {"position": (None, deal.position), **changes})
-    return deal
 
 
 def _place(deal: Deal, stage_id, position: int | None, *, moved_in: bool, before_id=None) -> None:
@@ -358,23 +364,54 @@ def _key_of(deal: Deal, sort: str) -> str:
 BOARD_CARDS = 20  # cards per column at first (a screenful and more); the rest page in with "Show more"
 
 
+class Card(NamedTuple):
+    """What a board card shows of a deal: a few columns, not whole rows of deals, people and organisations."""
+
+    id: uuid.UUID
+    name: str
+    value: Decimal
+    currency: str
+    expected_close: date | None
+    owner_id: uuid.UUID | None
+    stage_id: uuid.UUID
+    position: int
+    party: str | None  # the organisation's name, else the person's; None when it has neither
+
+
+_CARD_COLUMNS = (Deal.id, Deal.name, Deal.value, Deal.currency, Deal.expected_close, Deal.owner_id, Deal.stage_id,
+                 Deal.position)
+
+
+def _card_select(*where):
+    """The cards' columns of the deals matching `where`, with the names of their organisation and person looked
+    up by primary key (subqueries, not joins: the planner hash-joined all of a tenant's people to a page of cards)."""
+    organization = select(Organization.name).where(Organization.id == Deal.organization_id)
+    person = select(Person.first_name + " " + Person.last_name).where(Person.id == Deal.person_id)
+    return select(*_CARD_COLUMNS, organization.scalar_subquery(), person.scalar_subquery()).where(*where)
+
+
+def _cards(stmt) -> list[Card]:
+    return [Card(*row, party=org if org is not None else person and person.strip())
+            for *row, org, person in db.session.execute(stmt)]
+
+
 @dataclass
 class Column:
     """One stage on the board: its first cards, how many deals it holds in all, their totals (value per
     currency), and where the next page starts (the cursor, and the first card not shown) when it has more."""
 
     stage: Stage
-    deals: list[Deal] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
     count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)
     next_cursor: str | None = None
     next_deal_id: uuid.UUID | None = None
 
-    def cut(self, fetched: list[Deal], limit: int) -> None:
+    def cut(self, fetched: list[Card], limit: int) -> None:
         """Keep `limit` of the `limit` + 1 cards fetched; the extra one says where the next page starts."""
-        self.deals = fetched[:limit]
+        self.cards = fetched[:limit]
         if len(fetched) > limit:
-            last = self.deals[-1]
+            last = self.cards[-1]
             self.next_cursor, self.next_deal_id = keyset.write_cursor(str(last.position), last.id), fetched[limit].id
 
 
@@ -395,9 +432,10 @@ def _board_conditions(pipeline_id, owner_id, close_before) -> list:
 
 
 def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = None,
-          per_column: int = BOARD_CARDS) -> Board:
+          per_column: int = BOARD_CARDS, stage_ids=None) -> Board:
     """The stages of a pipeline with their first deals (in board order), counts and totals, in a fixed
-    number of queries however many deals there are: totals are summed by the database, cards are paged."""
+    number of queries however many deals there are: totals are summed by the database, cards are paged.
+    `stage_ids` keeps only those columns (what a move changed)."""
     require(ctx, "deal:read")
     pipelines = list_pipelines(ctx)  # stages come along (selectin)
     pipeline = next((p for p in pipelines if p.id == pipeline_id), None) if pipeline_id else None
@@ -406,23 +444,38 @@ def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = N
     pipeline = pipeline or (pipelines[0] if pipelines else None)
     if pipeline is None:
         return Board(None, [], [])
-    columns = {stage.id: Column(stage) for stage in pipeline.stages}
+    columns = {stage.id: Column(stage) for stage in pipeline.stages if stage_ids is None or stage.id in stage_ids}
     conditions = _board_conditions(pipeline.id, owner_id, close_before)
+    if stage_ids is not None:
+        conditions.append(Deal.stage_id.in_(columns))
     sums = select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value)).where(*conditions)
     for stage_id, currency, count, total in db.session.execute(sums.group_by(Deal.stage_id, Deal.currency)):
         if stage_id in columns:
             columns[stage_id].count += count
             columns[stage_id].totals[currency] = _cents(total)
-    rank = func.row_number().over(partition_by=Deal.stage_id, order_by=BOARD_ORDER).label("rank")
-    ranked = select(Deal.id, rank).where(*conditions).subquery()
-    stmt = (select(Deal).join(ranked, ranked.c.id == Deal.id).where(ranked.c.rank <= per_column + 1)
-            .options(selectinload(Deal.person), selectinload(Deal.organization)).order_by(*BOARD_ORDER))
-    fetched: dict[uuid.UUID, list[Deal]] = {}
-    for deal in db.session.scalars(stmt):
-        fetched.setdefault(deal.stage_id, []).append(deal)
+    # Each column's first cards through its own index range (stage, position), in one UNION ALL (a window
+    # over the pipeline read every deal of it). Each branch is a subquery: SQLite takes no LIMIT in a UNION.
+    tops = [_card_select(Deal.stage_id == stage_id, *conditions).order_by(*BOARD_ORDER).limit(per_column + 1)
+            .subquery() for stage_id in columns]
+    fetched: dict[uuid.UUID, list[Card]] = {}
+    cards = union_all(*(select(top) for top in tops))
+    for card in _cards(cards.order_by(cards.selected_columns.position, cards.selected_columns.id)):
+        fetched.setdefault(card.stage_id, []).append(card)
     for stage_id, column in columns.items():
         column.cut(fetched.get(stage_id, []), per_column)
     return Board(pipeline, pipelines, list(columns.values()))
+
+
+def move_on_board(ctx, *, deal_id, stage_id, position: int | None = None, before_id=None, owner_id=None,
+                  close_before: date | None = None) -> tuple[Deal, Board]:
+    """Move a deal as move_deal does; with the board's columns the move changed (the one it left, the one
+    it entered), filtered as the board is, so the board redraws only those."""
+    require(ctx, "deal:write")
+    deal = get_record(ctx, Deal, deal_id)
+    left = deal.stage_id
+    _move(ctx, deal, stage_id, position, before_id)
+    return deal, board(ctx, pipeline_id=deal.pipeline_id, owner_id=owner_id, close_before=close_before,
+                       stage_ids={left, deal.stage_id})
 
 
 def board_column(ctx, *, stage_id, after: str | None, owner_id=None, close_before: date | None = None,
@@ -433,10 +486,9 @@ def board_column(ctx, *, stage_id, after: str | None, owner_id=None, close_befor
     pipeline = next((p for p in list_pipelines(ctx) if p.id == stage.pipeline_id), None)
     column = Column(stage)
     last = keyset.read_cursor(after, int)
-    stmt = select(Deal).where(Deal.stage_id == stage.id, *_board_conditions(stage.pipeline_id, owner_id, close_before))
+    stmt = _card_select(Deal.stage_id == stage.id, *_board_conditions(stage.pipeline_id, owner_id, close_before))
     stmt = keyset.ordered_after(stmt, Deal.position, Deal.id, last, descending=False)
-    column.cut(list(db.session.scalars(stmt.options(selectinload(Deal.person), selectinload(Deal.organization))
-                                       .limit(limit + 1))), limit)
+    column.cut(_cards(stmt.limit(limit + 1)), limit)
     return Board(pipeline, [pipeline], [column]), column
 
 

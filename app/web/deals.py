@@ -40,19 +40,18 @@ def _board_args(source) -> dict:
             "close_before": optional_day(source.get("close_before"))}
 
 
-def _owners(view) -> dict:
-    return users.names_by_id(g.ctx, {d.owner_id for c in view.columns for d in c.deals})
+def _owners(view, known: dict | None = None) -> dict:
+    """{user id: name} of the cards' owners; `known` names (the team) spare looking those up again."""
+    known = known or {}
+    missing = {d.owner_id for c in view.columns for d in c.cards} - known.keys()
+    return {**known, **users.names_by_id(g.ctx, missing)}
 
 
-def _render_board(args: dict, *, status: int = 200, error: str | None = None, moved=None):
+def _render_board(args: dict, *, status: int = 200, error: str | None = None):
     view = deals.board(g.ctx, **args)
-    owners = _owners(view)
-    board_status = None
-    if moved is not None:  # said to screen readers after a move
-        stage = next((c.stage for c in view.columns if c.stage.id == moved.stage_id), None)
-        board_status = _("%(deal)s moved to %(stage)s.", deal=moved.name, stage=stage.name if stage else "")
-    return render("deals/board.html", fragment="deals/_board.html", board=view, owners=owners, team=team(),
-                  filters=args, board_error=error, board_status=board_status, status=status)
+    members = team()
+    return render("deals/board.html", fragment="deals/_board.html", board=view, owners=_owners(view, dict(members)),
+                  team=members, filters=args, board_error=error, status=status)
 
 
 @bp.get("/board")
@@ -72,26 +71,42 @@ def board_column(stage_id: uuid.UUID):
 
 @bp.post("/<uuid:deal_id>/move")
 def move(deal_id: uuid.UUID):
-    """Move a deal to a stage (and place in its column); HTMX gets the board back with fresh totals."""
+    """Move a deal to a stage (and place in its column); HTMX on the board gets the columns that changed."""
     data, errors = parse(DealMove, request.form)
-    moved = None
+    on_board = request.htmx and request.form.get("back") != "detail"
     if errors:
         error = _("Choose a stage to move the deal to.")
-    else:
-        moved = deals.move_deal(g.ctx, deal_id=deal_id, stage_id=data.stage_id, position=data.position,
-                                before_id=data.before_id)
-        error = None
-    if request.form.get("back") == "detail":
-        if error:
-            flash(error, "error")
-        return redirect(url_for("deals.detail", deal_id=deal_id))
-    if request.htmx:
-        return _render_board(_board_args(request.form), status=FORM_ERROR if error else 200, error=error, moved=moved)
-    if error:
+        if on_board:
+            return _board_with_error(error)
         flash(error, "error")
+    elif on_board:
+        return _moved_on_board(deal_id, data)
+    else:
+        deals.move_deal(g.ctx, deal_id=deal_id, stage_id=data.stage_id, position=data.position,
+                        before_id=data.before_id)
+    if request.form.get("back") == "detail":
+        return redirect(url_for("deals.detail", deal_id=deal_id))
     return redirect(url_for("deals.board", pipeline=request.form.get("pipeline") or None,
                             owner=request.form.get("owner") or None,
                             close_before=request.form.get("close_before") or None))
+
+
+def _moved_on_board(deal_id: uuid.UUID, data: DealMove):
+    """What the board's #board-status says of the move, and the two columns it changed (fresh cards, counts
+    and totals) swapped out of band: the other columns, and the cards they have shown with "Show more", stay."""
+    args = _board_args(request.form)
+    moved, view = deals.move_on_board(g.ctx, deal_id=deal_id, stage_id=data.stage_id, position=data.position,
+                                      before_id=data.before_id, owner_id=args["owner_id"],
+                                      close_before=args["close_before"])
+    stage = next(c.stage for c in view.columns if c.stage.id == moved.stage_id)
+    return render("deals/_moved.html", board=view, owners=_owners(view), filters=args,
+                  board_status=_("%(deal)s moved to %(stage)s.", deal=moved.name, stage=stage.name))
+
+
+def _board_with_error(error: str):
+    """A refused move redraws the whole board (the dragged card back in place) with the error above it."""
+    page, status = _render_board(_board_args(request.form), status=FORM_ERROR, error=error)
+    return page, status, {"HX-Retarget": "#board", "HX-Reswap": "outerHTML"}
 
 
 # --- the list -------------------------------------------------------------------------------

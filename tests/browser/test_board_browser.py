@@ -63,8 +63,15 @@ def test_drag_a_deal_to_another_stage_and_it_stays(live_app, desktop_page):
     proposal_head = page.locator(f"#stage-{stages['Proposal']}-name").locator("xpath=../p")
     proposal_head.filter(has_text="1 deal · £1,200.00").wait_for()
     assert stage_of(live_app, tenant_id, "Layers for Ann") == stages["Proposal"]
+    # Only the two columns changed were replaced, and the new one takes the next drag at once.
+    drag(page, column(page, stages["Proposal"]).locator(".deal-card", has_text="Layers for Ann"),
+         column(page, stages["Negotiation"]), dx=30, dy=20)
+    page.locator(f"#stage-{stages['Negotiation']}-name").locator("xpath=../p").filter(
+        has_text="1 deal · £1,200.00").wait_for()
+    proposal_head.filter(has_text="0 deals").wait_for()
+    assert stage_of(live_app, tenant_id, "Layers for Ann") == stages["Negotiation"]
     page.reload()
-    assert column(page, stages["Proposal"]).get_by_role("link", name="Layers for Ann").is_visible()
+    assert column(page, stages["Negotiation"]).get_by_role("link", name="Layers for Ann").is_visible()
     assert column(page, stages["Lead"]).get_by_role("link", name="Layers for Ann").count() == 0
     assert page.console_errors == []
 
