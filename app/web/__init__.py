@@ -1,6 +1,6 @@
 """HTML blueprints: thin doors that parse, call a service and render."""
 from flask import Flask
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, get_locale
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, ROLES, can
@@ -30,7 +30,7 @@ from app.web import (
     trash,
     webhooks,
 )
-from app.web.locale import format_date
+from app.web.locale import format_date, format_datetime
 from app.web.rendering import custom_value
 
 

