@@ -32,6 +32,7 @@ from app.web import (
 )
 from app.web.locale import format_date, format_datetime
 from app.web.rendering import custom_value
+from app.web.urls import url_with_id
 
 
 def register_web(app: Flask) -> None:
@@ -44,7 +45,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
-        custom_value=custom_value,
+        custom_value=custom_value, url_with_id=url_with_id,
     )
 
     @app.context_processor

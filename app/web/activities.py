@@ -13,6 +13,7 @@ from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate, ActivityUpdate
 from app.services import activities
 from app.web.rendering import FORM_ERROR, form_errors, parse, render
+from app.web.urls import url_with_id
 
 bp = Blueprint("activities", __name__)
 
@@ -47,9 +48,9 @@ def record_url(kind: str, record_id, *, fallback: bool = True, **query) -> str |
     """The page of a person, organisation, lead or deal; its timeline page when it has no page of its own."""
     endpoint = _detail_endpoints().get(kind)
     if endpoint:
-        return url_for(endpoint[0], **{endpoint[1]: record_id}, **query)
+        return url_with_id(endpoint[0], endpoint[1], **query)(record_id)
     if fallback:
-        return url_for("activities.timeline_page", subject_type=kind, subject_id=record_id)
+        return url_with_id("activities.timeline_page", "subject_id", subject_type=kind)(record_id)
     return None
 
 
