@@ -1,23 +1,66 @@
-"""The money and day formats templates use: remembered per locale, always what Babel says for the request."""
-from datetime import date, datetime, timezone
+"""Pages format times, days and money through app.web.locale's faster helpers: they must say exactly what
+Flask-Babel says, remembered per locale."""
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from types import SimpleNamespace
 
 import flask_babel
+import pytest
+import pytz
+from flask import g
 from flask_babel import force_locale
 
-from app.web.locale import format_currency, format_date
+from app import create_app
+from app.web import locale
+from tests.conftest import app_config
+
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham")
+FORMATS = (None, "short", "medium", "long", "full", "yyyy-MM-dd HH:mm", "EEEE d MMMM y 'at' h:mm a zzzz",
+           "H:mm:ss z", "hh' o''clock' a, zzzz")
+# Across a year (both sides of daylight saving time), at odd minutes, naive ones meaning UTC.
+MOMENTS = [datetime(2025, 1, 1, 0, 7, 9, tzinfo=timezone.utc) + timedelta(days=day, hours=day % 24, minutes=day)
+           for day in range(0, 365, 11)]
+MOMENTS += [datetime(2025, 3, 30, 0, 59), datetime(2025, 3, 30, 1, 0), datetime(2025, 10, 26, 0, 59, 59),
+            datetime(2025, 11, 2, 6, 30, tzinfo=pytz.timezone("America/New_York"))]
+
+
+@pytest.fixture(scope="module")
+def plain_app():
+    return create_app(app_config("sqlite://"))
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_format_datetime_says_what_flask_babel_says(plain_app, zone):
+    with plain_app.test_request_context("/"):
+        g._flask_babel = SimpleNamespace(babel_tzinfo=pytz.timezone(zone))
+        for moment in MOMENTS:
+            for format in FORMATS:
+                assert locale.format_datetime(moment, format) == flask_babel.format_datetime(moment, format), \
+                    (moment, format)
+        # No time given: now, in the user's zone.
+        assert locale.format_datetime(None, "yyyy-MM-dd HH") == flask_babel.format_datetime(None, "yyyy-MM-dd HH")
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_format_date_says_what_flask_babel_says(plain_app, zone):
+    with plain_app.test_request_context("/"):
+        g._flask_babel = SimpleNamespace(babel_tzinfo=pytz.timezone(zone))
+        for moment in MOMENTS:
+            for format in (None, "short", "medium", "long", "full", "d MMM y"):
+                expected = flask_babel.format_date(flask_babel.to_user_timezone(moment).date(), format)
+                assert locale.format_date(moment, format) == expected, (moment, format)
 
 
 def test_remembered_formats_follow_the_request_locale(app):
     with app.test_request_context():
-        assert format_currency(Decimal("1234.5"), "EUR") == "€1,234.50"
-        assert format_currency(Decimal("1234.50"), "EUR") == "€1,234.50"  # an equal amount, the same text
-        assert format_date(date(2026, 3, 1)) == "Mar 1, 2026"
+        assert locale.format_currency(Decimal("1234.5"), "EUR") == "€1,234.50"
+        assert locale.format_currency(Decimal("1234.50"), "EUR") == "€1,234.50"  # an equal amount, the same text
+        assert locale.format_date(date(2026, 3, 1)) == "Mar 1, 2026"
         with force_locale("de"):  # another locale is its own entry, not the English text remembered above
-            assert format_currency(Decimal("1234.5"), "EUR") == flask_babel.format_currency(Decimal("1234.5"), "EUR")
-            assert format_currency(Decimal("1234.5"), "EUR") == "1.234,50\xa0€"
-            assert format_date(date(2026, 3, 1)) == "01.03.2026"
-        assert format_currency(Decimal("1234.5"), "EUR") == "€1,234.50"
+            assert locale.format_currency(Decimal("1234.5"), "EUR") == flask_babel.format_currency(Decimal("1234.5"), "EUR")
+            assert locale.format_currency(Decimal("1234.5"), "EUR") == "1.234,50\xa0€"
+            assert locale.format_date(date(2026, 3, 1)) == "01.03.2026"
+        assert locale.format_currency(Decimal("1234.5"), "EUR") == "€1,234.50"
         moment = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)  # a datetime goes to Babel (the user's zone)
-        assert format_date(moment) == flask_babel.format_date(moment)
-        assert format_date(date(2026, 3, 1), "y") == "2026"
+        assert locale.format_date(moment) == flask_babel.format_date(moment)
+        assert locale.format_date(date(2026, 3, 1), "y") == "2026"

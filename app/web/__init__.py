@@ -1,6 +1,6 @@
 """HTML blueprints: thin doors that parse, call a service and render."""
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.permissions import ROLE_LABELS, ROLES, can
@@ -30,8 +30,9 @@ from app.web import (
     trash,
     webhooks,
 )
-from app.web.locale import format_currency, format_date
-from app.web.rendering import custom_value, url_per_id
+from app.web.locale import format_currency, format_date, format_datetime
+from app.web.rendering import custom_value
+from app.web.urls import url_with_id
 
 
 def register_web(app: Flask) -> None:
@@ -44,7 +45,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, format_datetime=format_datetime, format_currency=format_currency,
-        custom_value=custom_value, url_per_id=url_per_id,
+        custom_value=custom_value, url_with_id=url_with_id,
     )
 
     @app.context_processor

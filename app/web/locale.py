@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 import flask_babel
+from babel import Locale, dates
 from flask import g, has_request_context, request
 from flask_babel import get_locale, get_timezone, get_translations
 
@@ -51,6 +52,19 @@ def install_template_gettext(app) -> None:
     )
 
 
+def _request_zone_and_locale():
+    """The request's time zone, locale and locale name. Flask-Babel keeps the first two on the request (and
+    force_locale swaps them there), so asking is cheap and always current; Babel gets the Locale itself, as
+    it parses a locale name anew each time."""
+    locale = get_locale()
+    return get_timezone(), locale, str(locale)
+
+
+def request_locale_name() -> str:
+    """The request's locale as a key for texts kept per locale."""
+    return str(get_locale())
+
+
 @lru_cache(maxsize=8192)
 def _day_text(day: date, format: str | None, locale: str) -> str:
     return flask_babel.format_date(day, format)  # in `locale`, the request's: it is part of the key
@@ -59,9 +73,40 @@ def _day_text(day: date, format: str | None, locale: str) -> str:
 def format_date(value: date | datetime, format: str | None = None) -> str:
     """Flask-Babel's format_date for pages, a datetime shown as the user's calendar day. A list formats two
     dates per row, at 25 µs each; a day's text in a locale and format never changes, so it is kept."""
+    zone, _locale, locale_name = _request_zone_and_locale()
     if isinstance(value, datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone()).date()
-    return _day_text(value, format, str(get_locale()))
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone).date()
+    return _day_text(value, format, locale_name)
+
+
+PREDEFINED_FORMATS = ("short", "medium", "long", "full")
+
+
+@lru_cache(maxsize=64)
+def _datetime_patterns(format: str, locale_name: str):
+    """Babel's patterns for a predefined format: how it joins a date and a time, and the time's pattern."""
+    locale = Locale.parse(locale_name)
+    return (dates.get_datetime_format(format, locale).replace("'", ""),
+            dates.parse_pattern(dates.get_time_format(format, locale)))
+
+
+def format_datetime(value: datetime | None = None, format: str | None = None) -> str:
+    """Flask-Babel's format_datetime for pages, in the user's time zone, at a third of its cost (a timeline
+    formats one or two per item, at 45 µs each). Made as Babel's format_datetime makes it, a predefined
+    format's time and date joined by the locale's pattern, but with the request's zone and locale looked up
+    once, the patterns once per locale, and the date part kept per day (see format_date).
+    Flask-Babel turns a missing format into its configured default; Roost configures none: "medium"."""
+    zone, locale, locale_name = _request_zone_and_locale()
+    format = "medium" if format is None else format
+    if value is None or format not in PREDEFINED_FORMATS:
+        return dates.format_datetime(value, format, tzinfo=zone, locale=locale)
+    # Flask-Babel's zones are pytz's: normalize, as Babel does, or a time already in the zone's family keeps
+    # whatever offset it came with.
+    local = zone.normalize((value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone))
+    joined, time_pattern = _datetime_patterns(format, locale_name)
+    day = local.date()
+    return (joined.replace("{0}", time_pattern.apply(local.timetz(), locale, reference_date=day))
+            .replace("{1}", _day_text(day, format, locale_name)))
 
 
 @lru_cache(maxsize=8192)
