@@ -18,11 +18,10 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import pages  # noqa: E402
 
-pytestmark = pytest.mark.postgres
 
-
-def test_generate_fills_each_tenant_schema_with_what_it_reports(request, tmp_path):
-    app = build_app(request, "postgresql", tmp_path)
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_generate_fills_each_tenant_with_what_it_reports(request, tmp_path, backend):
+    app = build_app(request, backend, tmp_path)
     report = generate.generate("tiny", app.config["SQLALCHEMY_DATABASE_URI"])
     assert [t["people"] for t in report["tenants"]] == generate.sizes()["tiny"].people
     assert len(report["users"]) == 10 + generate.sizes()["tiny"].team and {u["role"] for u in report["users"]} == {
