@@ -4,8 +4,9 @@
 
 Needs the data set of bench/generate.py (made first when missing). Starts gunicorn (--workers, default
 4 sync workers: 2 per core, as the database works beside them) on the data set's PostgreSQL with Redis
-and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn settings. Then, per
-run and mode, Locust drives --users users for --duration seconds, and in saturation mode the ceiling
+and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn settings. A warm-up
+(--warmup seconds of the users mix, 20 by default, and a quarter of that on the ceiling) is not counted:
+fresh workers compile every template and fill their statement caches first. Then, per run and mode, Locust drives --users users for --duration seconds, and in saturation mode the ceiling
 too. Prints a table per mode (requests/s, p50, p95, p99, errors; saturation also runs the operations
 compared with the ceiling one at a time, with their ratio to it) with the median of the runs, and writes bench/results/load-<size>.json. Every loop is bounded
 by --duration; all traffic goes to 127.0.0.1.
@@ -85,17 +86,20 @@ class MemoryWatch(threading.Thread):
 
 
 def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, duration: int, out: Path,
-           tags: tuple[str, ...] = ()) -> dict:
+           tags: tuple[str, ...] = (), prefix: str = "") -> dict:
     """Run Locust headless for `duration` seconds (only the tasks tagged `tags`, when given); returns its
-    per-operation figures."""
-    prefix = out / f"{mode}-{'-'.join(classes + list(tags))}"
+    per-operation figures. Its statistics start once every user has started (--reset-stats)."""
+    prefix = out / f"{prefix}{mode}-{'-'.join(classes + list(tags))}"
+    # People sign in over time: in users mode the users start over 20 s (their first pages are a burst
+    # of their own), in saturation mode over 5 s. The statistics cover `duration` after the last start.
+    ramp = 20 if mode == "users" else 5
     subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), *classes, "--headless",
                     *(["--tags", *tags] if tags else []),
-                    "--users", str(users), "--spawn-rate", str(max(1, users // 5)), "--run-time", f"{duration}s",
+                    "--users", str(users), "--spawn-rate", str(max(1, users / ramp)), "--run-time", f"{duration + ramp}s",
                     "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-                    "--stop-timeout", "5"],
+                    "--stop-timeout", "5", "--reset-stats"],
                    env={**os.environ, "BENCH_DATASET": str(dataset), "BENCH_MODE": mode}, check=False,
-                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"), timeout=duration + 120)
+                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"), timeout=duration + ramp + 120)
     figures = {}
     with open(f"{prefix}_stats.csv") as stats:
         for row in csv.DictReader(stats):
@@ -146,6 +150,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--modes", default="users,saturation")
+    parser.add_argument("--warmup", type=int, default=20, help="seconds of the users mix first, not counted")
     args = parser.parse_args()
     dataset = RESULTS / f"dataset-{args.size}.json"
     if not dataset.exists():
@@ -162,13 +167,18 @@ def main() -> None:
     report = {"size": args.size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30),
                           "python": platform.python_version()},
-              "settings": {"users": args.users, "duration_s": args.duration, "runs": args.runs,
+              "settings": {"users": args.users, "duration_s": args.duration, "warmup_s": args.warmup, "runs": args.runs,
                            "gunicorn_workers": args.workers, "rq_workers": 1}, "modes": {}}
     try:
         wait_for(f"http://127.0.0.1:{ROOST_PORT}/healthz")
         wait_for(f"http://127.0.0.1:{CEILING_PORT}/people?tenant={data['tenants'][0]['id']}")
         memory = MemoryWatch(servers[0])
         memory.start()
+        if args.warmup:  # fresh workers compile templates and fill statement caches: not what users meet
+            locust(dataset, "users", ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}", args.users, args.warmup, out,
+                   prefix="warmup")
+            locust(dataset, "saturation", ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}", args.users,
+                   max(5, args.warmup // 4), out, prefix="warmup")
         for mode in args.modes.split(","):
             roost_runs, alone_runs, ceiling_runs = [], [], []
             for _ in range(args.runs):

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -13,7 +13,8 @@ from app.models import Activity, AuditEvent, Deal, Organization, Person
 from app.models.base import utcnow
 from app.schemas.base import validate
 from app.schemas.deals import DealCreate, DealUpdate
-from app.services import deals, pipelines
+from app.schemas.accounts import TokenCreate
+from app.services import deals, pipelines, tokens
 from app.services.records import StaleEdit
 from app.tenancy import tenant_context
 from tests.conftest import login
@@ -356,6 +357,50 @@ def test_move_from_the_board_returns_the_two_columns_it_changed(app, client, acm
     assert bad.status_code == 422 and "Choose a stage" in bad.get_data(as_text=True)
     assert bad.headers["HX-Retarget"] == "#board" and bad.get_data(as_text=True).lstrip().startswith('<div id="board"')
     assert client.post(f"/deals/{deal_id}/move", data={"stage_id": str(uuid.uuid4())}).status_code == 404
+
+
+def _lose_the_race(monkeypatch):
+    """Someone else's save of the same deal commits between this request's read and its write: the row's
+    version moves on under the session (which still holds the old one), as a concurrent request does."""
+    place = deals._place
+
+    def raced(deal, *args, **kwargs):
+        db.session.execute(update(Deal).where(Deal.id == deal.id).values(version=Deal.version + 1)
+                           .execution_options(synchronize_session=False))
+        place(deal, *args, **kwargs)
+    monkeypatch.setattr(deals, "_place", raced)
+
+
+def test_a_move_that_lost_a_race_redraws_the_board_and_changes_nothing(app, client, acme, monkeypatch):
+    with app.app_context(), as_admin(app, acme) as ctx:
+        stages = stages_of(ctx)
+        deal_id = new_deal(ctx, name="Hens for Bob").id
+        lead, proposal = stages["Lead"].id, stages["Proposal"].id
+    login(client, acme.users["rep"])
+    _lose_the_race(monkeypatch)
+    lost = client.post(f"/deals/{deal_id}/move", data={"stage_id": str(proposal)}, headers={"HX-Request": "true"})
+    assert lost.status_code == 422 and lost.headers["HX-Retarget"] == "#board"
+    assert "Someone else moved this deal at the same moment" in lost.get_data(as_text=True)
+    without_htmx = client.post(f"/deals/{deal_id}/move", data={"stage_id": str(proposal)})
+    assert without_htmx.status_code == 409 and "Someone else changed this" in without_htmx.get_data(as_text=True)
+    with app.app_context(), as_admin(app, acme):
+        deal = db.session.get(Deal, deal_id)
+        assert (deal.stage_id, deal.version) == (lead, 1) and not events("deal.stage_changed", deal_id)
+    monkeypatch.undo()
+    assert client.post(f"/deals/{deal_id}/move", data={"stage_id": str(proposal)},
+                       headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_the_api_answers_a_lost_race_with_409(app, acme, monkeypatch):
+    with app.app_context(), as_admin(app, acme) as ctx:
+        deal_id = new_deal(ctx).id
+        proposal = stages_of(ctx)["Proposal"].id
+        secret = tokens.create_token(ctx, data=TokenCreate(name="race"))[1]
+    _lose_the_race(monkeypatch)
+    answer = app.test_client().post(f"/api/v1/deals/{deal_id}/move", json={"stage_id": str(proposal)},
+                                    headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "conflict"
+    assert "Someone else changed this" in answer.get_json()["error"]["message"]
 
 
 def test_support_gets_403_on_deal_pages(client, acme):

@@ -1,11 +1,13 @@
 """The API's errors: one JSON shape, {"error": {"code", "message", "fields"}}, for every failure."""
 from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app import errors
+from app.extensions import db
 from app.schemas.base import CUSTOM_PREFIX
-from app.web.errors import retry_after_seconds
+from app.web.errors import changed_meanwhile, retry_after_seconds
 
 API_PREFIX = "/api/"
 CUSTOM_FIELDS = "custom_fields."
@@ -45,6 +47,11 @@ def init_blueprint(bp) -> None:
 
     for exception, status, code in DOMAIN:
         bp.register_error_handler(exception, _domain_handler(status, code))
+
+    @bp.errorhandler(StaleDataError)
+    def lost_race(error):
+        db.session.rollback()
+        return error_response(409, "conflict", changed_meanwhile())
 
     @bp.errorhandler(429)
     def too_many(error):

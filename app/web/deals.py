@@ -5,7 +5,9 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.extensions import db
 from app.models.deals import DEAL_STATUSES
 from app.permissions import require
 from app.schemas.deals import DealCreate, DealLost, DealMove, DealUpdate
@@ -80,7 +82,12 @@ def move(deal_id: uuid.UUID):
             return _board_with_error(error)
         flash(error, "error")
     elif on_board:
-        return _moved_on_board(deal_id, data)
+        try:
+            return _moved_on_board(deal_id, data)
+        except StaleDataError:  # someone moved the same card at the same moment: show where it is now
+            db.session.rollback()
+            return _board_with_error(_("Someone else moved this deal at the same moment. The board shows it "
+                                       "where they put it."))
     else:
         deals.move_deal(g.ctx, deal_id=deal_id, stage_id=data.stage_id, position=data.position,
                         before_id=data.before_id)

@@ -5,10 +5,11 @@ import time
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.web.rendering import render
 
 _TITLES = {
@@ -31,6 +32,13 @@ def error_page(status: int, message: str | None = None, **extra):
                   code=status, title=title, message=message, **extra)
 
 
+def changed_meanwhile() -> str:
+    """What a save that lost a race hears: another request saved the same record between this one's read and
+    its write (the version it read is gone), so nothing of this one was kept."""
+    return _("Someone else changed this at the same moment, so your change was not saved. "
+             "Reload to see theirs, then try again.")
+
+
 def retry_after_seconds() -> int:
     """How long a rate-limited client must wait: until the limit it hit resets."""
     current = limiter.current_limit
@@ -49,6 +57,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error):
         return error_page(409, error.message)
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error):
+        db.session.rollback()  # the failed write left the transaction unusable; the page still reads
+        return error_page(409, changed_meanwhile())
 
     @app.errorhandler(Invalid)
     def invalid(error):  # views re-render their forms; this catches the rest
