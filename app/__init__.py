@@ -66,5 +66,9 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # SQLite has no schemas: tenant tables live beside the shared ones.
         return {"execution_options": {"schema_translate_map": {"tenant": None}}}
-    # Long-lived backends that touch many tenants' catalogs grow; recycle them hourly.
-    return {"pool_pre_ping": True, "pool_recycle": 3600}
+    # Long-lived backends that touch many tenants' catalogs grow; recycle them hourly. psycopg prepares a
+    # statement run five times, and PostgreSQL may then plan it once for any parameters: a search for a rare
+    # word then walked the whole tenant in name order instead of asking the trigram index (11 ms for no match
+    # at 10,000 people, growing with the tenant). Planning with the values each time costs far less.
+    return {"pool_pre_ping": True, "pool_recycle": 3600,
+            "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}

@@ -116,3 +116,10 @@ def test_open_task_counts_use_their_partial_index_even_in_a_generic_plan(app, ma
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table: make the planner show its options
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN EXECUTE open_tasks('{acme.id}')"))
         assert "ix_activities_open_tasks_" in plan, plan
+
+
+def test_connections_plan_each_statement_with_its_values(app):
+    """psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any values: a
+    search for a rare word then walked the whole tenant in name order instead of asking the trigram index."""
+    with app.app_context():
+        assert db.session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
