@@ -123,3 +123,37 @@ def test_connections_plan_each_statement_with_its_values(app):
     search for a rare word then walked the whole tenant in name order instead of asking the trigram index."""
     with app.app_context():
         assert db.session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def test_a_persons_timeline_asks_the_person_and_deal_indexes(app, make_tenant):
+    """A person's timeline is their activities and their deals'. With the deals as a subquery in an OR,
+    PostgreSQL walked every activity of the tenant newest first to find a person's few."""
+    import uuid
+    from datetime import timedelta
+
+    from sqlalchemy import event, insert
+
+    from app.models import Activity
+    from app.models.base import utcnow
+    from app.schemas.contacts import PersonInput
+    from app.services import activities, people
+
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        ann, bob = (people.create_person(ctx, data=PersonInput(first_name=name)) for name in ("Ann", "Bob"))
+        db.session.flush()
+        now = utcnow()
+        db.session.execute(insert(Activity), [  # the tenant's other activities, which her timeline must not read
+            {"id": uuid.uuid4(), "tenant_id": acme.id, "kind": "note", "subject": "Called", "channel": "web",
+             "person_id": bob.id, "occurred_at": now - timedelta(minutes=n)} for n in range(3000)])
+        db.session.connection().exec_driver_sql(f'ANALYZE "{Tenant.schema_for(acme.id)}".activities')
+        seen = []
+        capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            activities.timeline(ctx, person_id=ann.id)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        statement, params = next((s, p) for s, p in seen if "activities.occurred_at DESC" in s)
+        plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", params))
+        assert "ix_activities_tenant_person_when" in plan and "ix_activities_live_when" not in plan, plan

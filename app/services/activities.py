@@ -109,19 +109,25 @@ def _present(ctx, subject_type, subject, items, next_cursor) -> Timeline:
 
 
 def _scope(ctx, subject_type: str, subject_id: uuid.UUID):
-    """Which activities belong on a record's timeline (the tenant guard filters the subqueries too)."""
+    """Which activities belong on a record's timeline. The related records' ids are read first and named in
+    the condition: over a subquery, PostgreSQL walked all of the tenant's activities newest first to find a
+    person's few (20 ms at 50,000 activities, growing with the tenant); over a list it asks each index."""
     if subject_type == "person":
         conditions = [Activity.person_id == subject_id]
         if can(ctx, "deal:read"):
-            conditions.append(Activity.deal_id.in_(select(Deal.id).where(Deal.person_id == subject_id)))
+            conditions.append(Activity.deal_id.in_(_ids(select(Deal.id).where(Deal.person_id == subject_id))))
         return or_(*conditions)
     if subject_type == "organization":
-        conditions = [Activity.organization_id == subject_id,
-                      Activity.person_id.in_(select(Person.id).where(Person.organization_id == subject_id))]
+        people = _ids(select(Person.id).where(Person.organization_id == subject_id))
+        conditions = [Activity.organization_id == subject_id, Activity.person_id.in_(people)]
         if can(ctx, "deal:read"):
-            conditions.append(Activity.deal_id.in_(select(Deal.id).where(Deal.organization_id == subject_id)))
+            conditions.append(Activity.deal_id.in_(_ids(select(Deal.id).where(Deal.organization_id == subject_id))))
         return or_(*conditions)
     return getattr(Activity, f"{subject_type}_id") == subject_id
+
+
+def _ids(stmt) -> list[uuid.UUID]:
+    return list(db.session.scalars(stmt))
 
 
 def assignee_options(ctx) -> list[tuple[uuid.UUID, str]]:
