@@ -5,11 +5,13 @@
 Needs the data set of bench/generate.py (made first when missing). Starts gunicorn (--workers, default
 4 sync workers: 2 per core, as the database works beside them) on the data set's PostgreSQL with Redis
 and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn settings. A warm-up
-(--warmup seconds of the users mix, 20 by default, and a quarter of that on the ceiling) is not counted:
-fresh workers compile every template and fill their statement caches first. Then, per run and mode, Locust drives --users users for --duration seconds, and in saturation mode the ceiling
-too. Prints a table per mode (requests/s, p50, p95, p99, errors; saturation also runs the operations
-compared with the ceiling one at a time, with their ratio to it) with the median of the runs, and writes bench/results/load-<size>.json. Every loop is bounded
-by --duration; all traffic goes to 127.0.0.1.
+(--warmup seconds of the users mix, 20 by default, and a quarter of that on the ceiling) is not
+counted: fresh workers compile every template and fill their statement caches first. Then, per run and
+mode, Locust drives --users users for --duration seconds after the last of them started, and in
+saturation mode the ceiling too. Prints a table per mode (requests/s, p50, p95, p99, errors;
+saturation also runs the operations compared with the ceiling one at a time, with their ratio to it)
+with the median of the runs, and writes bench/results/load-<size>.json (load-<size>-<modes>.json for
+other --modes). Every loop is bounded by --duration; all traffic goes to 127.0.0.1.
 """
 import argparse
 import csv
@@ -205,7 +207,8 @@ def main() -> None:
         for server in servers:
             stop(server)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"load-{args.size}.json"
+    modes = "" if args.modes == "users,saturation" else "-" + args.modes.replace(",", "-")
+    path = RESULTS / f"load-{args.size}{modes}.json"  # a run of some modes only keeps the full run's file
     path.write_text(json.dumps(report, indent=1))
     print(f"wrote {path}; server logs in {out}")
 
