@@ -118,4 +118,4 @@ def format_currency(amount, currency: str) -> str:
     """Flask-Babel's format_currency for pages, each text kept per locale: a board shows some 140 amounts,
     mostly the same ones on every view. Equal amounts (100 and 100.00) share a key and also Babel's text,
     which shows the currency's own decimals."""
-    return _money_text(amount, currency, str(get_locale()))
+    return _money_text(amount, currency, request_locale_name())
