@@ -11,6 +11,8 @@ from app.services import people
 ContactCreate = api_input(PersonInput, "ContactCreate")
 ContactUpdate = api_input(PersonInput, "ContactUpdate", partial=True)
 TAG = "Contacts"
+# The columns a contact's JSON shows: a list reads just these (custom_fields is read from `custom`).
+COLUMNS = tuple(field.validation_alias or name for name, field in out.Contact.model_fields.items())
 
 
 @operation("GET", "/contacts", summary="List contacts", tag=TAG, permission="contact:read",
@@ -20,7 +22,7 @@ def list_contacts(args):
     return people.list_people(
         g.ctx, q=args.q, sort=args.sort.lstrip("-"), descending=args.sort.startswith("-"), owner_id=args.owner_id,
         tag=args.tag, updated_since=args.updated_since, organization_id=args.organization_id, after=args.cursor,
-        limit=args.limit)
+        limit=args.limit, columns=COLUMNS)
 
 
 @operation("POST", "/contacts", summary="Create a contact", tag=TAG, permission="contact:create",

@@ -4,6 +4,7 @@ import binascii
 import json
 import uuid
 from datetime import date, datetime, time, timezone
+from operator import itemgetter
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, func, or_, select, tuple_, type_coerce
@@ -50,8 +51,10 @@ def decode_cursor(cursor: str | None, kinds: tuple) -> tuple | None:
         return None
 
 
-def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int):
-    """Run `stmt` ordered by `keys` (the last one unique) from the cursor `after`; (rows, next cursor)."""
+def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int,
+                item=itemgetter(0)):
+    """Run `stmt`, which selects what a page shows then `keys` (the last one unique), ordered by the keys from the
+    cursor `after`; (items, next cursor). `item(row)` makes an item of a row; by default its first column."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     position = decode_cursor(after, kinds)
     if position is not None:
@@ -59,8 +62,16 @@ def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, aft
         stmt = stmt.where(bound)
     stmt = stmt.order_by(*(key.desc() if descending else key.asc() for key in keys))
     rows = list(db.session.execute(stmt.limit(limit + 1)).all())
-    cursor = encode_cursor(rows[limit - 1][1:]) if len(rows) > limit else None
-    return [row[0] for row in rows[:limit]], cursor
+    cursor = encode_cursor(rows[limit - 1][-len(keys):]) if len(rows) > limit else None
+    return [item(row) for row in rows[:limit]], cursor
+
+
+def row_columns(model, names: tuple, joined: dict | None = None) -> list:
+    """What a list of `model` rows selects for `names`: the model's mapped columns, or the expressions of
+    `joined` (columns of an outer-joined model); each labelled by its name. An unknown name is a bug: KeyError."""
+    joined = joined or {}
+    mapped = model.__mapper__.column_attrs  # the ORM attributes, so the statement passes the tenant guard
+    return [(joined[name] if name in joined else getattr(model, mapped[name].key)).label(name) for name in names]
 
 
 def since(value) -> datetime | None:
