@@ -339,6 +339,7 @@ def test_the_list_reads_its_rows_with_their_organisations_in_one_statement(app, 
         hens = organizations.create_organization(ctx, data=OrganizationInput(name="Hen Farms")).id
         person(ctx, "Ada", "Archer", organization_id=hens, custom={"shoe_size": "44"})
         person(ctx, "Bob", "Baker")
+        person(ctx, "<b>Cy</b>", "O'Hen")
     login(client, acme.admin)
     with app.app_context():
         engine = db.engine
@@ -355,6 +356,7 @@ def test_the_list_reads_its_rows_with_their_organisations_in_one_statement(app, 
         finally:
             event.remove(engine, "before_cursor_execute", record)
         assert f'/organizations/{hens}">Hen Farms</a>' in page and ">44</td>" in page and "Bob Baker" in page
+        assert 'aria-label="Select &lt;b&gt;Cy&lt;/b&gt; O&#39;Hen"' in page  # labelled per list, escaped per row
         assert len([statement for statement in seen if "organizations" in statement or "people" in statement]) == 1
 
 

@@ -1,4 +1,5 @@
 """Locale and time zone for Flask-Babel: the tenant's settings, English until translations ship."""
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -70,13 +71,22 @@ def _day_text(day: date, format: str | None, locale: str) -> str:
     return flask_babel.format_date(day, format)  # in `locale`, the request's: it is part of the key
 
 
+def day_formatter(format: str | None = None) -> Callable[[date | datetime], str]:
+    """format_date for the many dates of one list (two per row): the request's zone and locale looked up
+    once for all of them rather than once per date."""
+    zone, _locale, locale_name = _request_zone_and_locale()
+
+    def format_day(value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone).date()
+        return _day_text(value, format, locale_name)
+    return format_day
+
+
 def format_date(value: date | datetime, format: str | None = None) -> str:
     """Flask-Babel's format_date for pages, a datetime shown as the user's calendar day. A list formats two
     dates per row, at 25 µs each; a day's text in a locale and format never changes, so it is kept."""
-    zone, _locale, locale_name = _request_zone_and_locale()
-    if isinstance(value, datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone).date()
-    return _day_text(value, format, locale_name)
+    return day_formatter(format)(value)
 
 
 PREDEFINED_FORMATS = ("short", "medium", "long", "full")
