@@ -6,13 +6,13 @@ from app.api.requests import check_if_match
 from app.schemas import api_outputs as out
 from app.schemas.api_inputs import ContactQuery, api_input
 from app.schemas.contacts import PersonInput
+from app.schemas.outputs import attributes_read
 from app.services import people
 
 ContactCreate = api_input(PersonInput, "ContactCreate")
 ContactUpdate = api_input(PersonInput, "ContactUpdate", partial=True)
 TAG = "Contacts"
-# The columns a contact's JSON shows: a list reads just these (custom_fields is read from `custom`).
-COLUMNS = tuple(field.validation_alias or name for name, field in out.Contact.model_fields.items())
+COLUMNS = attributes_read(out.Contact)  # what a list reads: the columns a contact's JSON shows
 
 
 @operation("GET", "/contacts", summary="List contacts", tag=TAG, permission="contact:read",

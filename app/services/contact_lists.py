@@ -5,6 +5,7 @@ import json
 import uuid
 from datetime import date, datetime, time, timezone
 from operator import itemgetter
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, func, or_, select, tuple_, type_coerce
@@ -66,12 +67,19 @@ def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, aft
     return [item(row) for row in rows[:limit]], cursor
 
 
-def row_columns(model, names: tuple, joined: dict | None = None) -> list:
-    """What a list of `model` rows selects for `names`: the model's mapped columns, or the expressions of
-    `joined` (columns of an outer-joined model); each labelled by its name. An unknown name is a bug: KeyError."""
+def page_select(model, keys: list, columns: tuple | None, *, joined: dict | None = None, row=SimpleNamespace):
+    """What a list page of `model` selects before `keys`, and how keyset_page makes an item of a row.
+
+    Without `columns`: whole entities. With them: a `row(**values)` of just those, named after the model's
+    columns or the expressions of `joined` (columns of a model the caller outer-joins); lighter for a list that
+    only shows them. An unknown name is a bug: KeyError.
+    """
+    if columns is None:
+        return select(model, *keys), itemgetter(0)
     joined = joined or {}
     mapped = model.__mapper__.column_attrs  # the ORM attributes, so the statement passes the tenant guard
-    return [(joined[name] if name in joined else getattr(model, mapped[name].key)).label(name) for name in names]
+    selected = [joined[name] if name in joined else getattr(model, mapped[name].key) for name in columns]
+    return select(*selected, *keys), lambda values: row(**dict(zip(columns, values)))  # zip stops before the keys
 
 
 def since(value) -> datetime | None:

@@ -1,6 +1,5 @@
 """People (contacts): listing with keyset pages, duplicates, editing, bulk actions, trash and merge."""
 import re
-from operator import itemgetter
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
@@ -25,7 +24,7 @@ from app.services.contact_lists import (
     filter_common,
     keyset_page,
     load_many,
-    row_columns,
+    page_select,
     sort_keys,
     trash_many,
 )
@@ -68,15 +67,9 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     """
     require(ctx, "contact:read")
     keys, kinds = sort_keys(SORTS, sort)
-    if columns is None:
-        stmt, item = select(Person, *keys), itemgetter(0)
-    else:
-        stmt = select(*row_columns(Person, columns, JOINED_COLUMNS), *keys)
-        if "organization_name" in columns:
-            stmt = stmt.outerjoin(Person.organization)
-
-        def item(row):
-            return PersonRow(**dict(zip(columns, row)))  # zip stops before the sort keys
+    stmt, item = page_select(Person, keys, columns, joined=JOINED_COLUMNS, row=PersonRow)
+    if columns and "organization_name" in columns:
+        stmt = stmt.outerjoin(Person.organization)
     for term in (q or "").split():
         condition = Person.search_text().contains(term.lower(), autoescape=True)
         digits = re.sub(r"\D", "", term)
