@@ -51,6 +51,29 @@ def test_create_list_update_and_stale_edit(app, make_tenant):
         assert event.changes == {"industry": [None, "Food"]}
 
 
+def test_list_rows_hold_the_entities_values_in_the_same_pages(app, make_tenant):
+    acme = make_tenant("Acme")
+    columns = ("id", "name", "domain", "tags", "custom", "owner_id", "updated_at")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        for name in ("Cedar", "acorn", "Birch", "Dead"):
+            made = org(ctx, name, domain=f"{name.lower()}.example", tags="farm")
+        organizations.delete_organization(ctx, organization_id=made.id)
+        for sort in organizations.SORTS:
+            after = None
+            while True:
+                entities, cursor = organizations.list_organizations(ctx, sort=sort, after=after, limit=2)
+                rows, row_cursor = organizations.list_organizations(ctx, sort=sort, after=after, limit=2,
+                                                                    columns=columns)
+                assert row_cursor == cursor
+                assert [{c: getattr(r, c) for c in columns} for r in rows] == \
+                       [{c: getattr(e, c) for c in columns} for e in entities]
+                if cursor is None:
+                    break
+                after = cursor
+        assert [r.name for r in organizations.list_organizations(ctx, tag="farm", columns=("name",))[0]] == \
+               ["acorn", "Birch", "Cedar"]
+
+
 def test_delete_trashes_activities_and_unlinks_people(app, make_tenant):
     acme = make_tenant("Acme")
     with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:

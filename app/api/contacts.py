@@ -6,11 +6,13 @@ from app.api.requests import check_if_match
 from app.schemas import api_outputs as out
 from app.schemas.api_inputs import ContactQuery, api_input
 from app.schemas.contacts import PersonInput
+from app.schemas.outputs import attributes_read
 from app.services import people
 
 ContactCreate = api_input(PersonInput, "ContactCreate")
 ContactUpdate = api_input(PersonInput, "ContactUpdate", partial=True)
 TAG = "Contacts"
+COLUMNS = attributes_read(out.Contact)  # what a list reads: the columns a contact's JSON shows
 
 
 @operation("GET", "/contacts", summary="List contacts", tag=TAG, permission="contact:read",
@@ -20,7 +22,7 @@ def list_contacts(args):
     return people.list_people(
         g.ctx, q=args.q, sort=args.sort.lstrip("-"), descending=args.sort.startswith("-"), owner_id=args.owner_id,
         tag=args.tag, updated_since=args.updated_since, organization_id=args.organization_id, after=args.cursor,
-        limit=args.limit)
+        limit=args.limit, columns=COLUMNS)
 
 
 @operation("POST", "/contacts", summary="Create a contact", tag=TAG, permission="contact:create",

@@ -6,11 +6,13 @@ from app.api.requests import check_if_match
 from app.schemas import api_outputs as out
 from app.schemas.api_inputs import OrganizationQuery, api_input
 from app.schemas.contacts import OrganizationInput
+from app.schemas.outputs import attributes_read
 from app.services import organizations
 
 OrganizationCreate = api_input(OrganizationInput, "OrganizationCreate")
 OrganizationUpdate = api_input(OrganizationInput, "OrganizationUpdate", partial=True)
 TAG = "Organizations"
+COLUMNS = attributes_read(out.Organization)  # what a list reads: the columns an organization's JSON shows
 
 
 @operation("GET", "/organizations", summary="List organizations", tag=TAG, permission="contact:read",
@@ -19,7 +21,7 @@ def list_organizations(args):
     """Search by name, domain, website or phone (`q`), filter by owner, tag or change time."""
     return organizations.list_organizations(
         g.ctx, q=args.q, sort=args.sort.lstrip("-"), descending=args.sort.startswith("-"), owner_id=args.owner_id,
-        tag=args.tag, updated_since=args.updated_since, after=args.cursor, limit=args.limit)
+        tag=args.tag, updated_since=args.updated_since, after=args.cursor, limit=args.limit, columns=COLUMNS)
 
 
 @operation("POST", "/organizations", summary="Create an organization", tag=TAG, permission="contact:create",

@@ -106,6 +106,12 @@ OUTPUTS: dict[type, type[BaseModel]] = {
 }
 
 
+def attributes_read(schema: type[BaseModel]) -> tuple[str, ...]:
+    """The attributes an output schema reads from a record: its fields' names, or their validation aliases
+    (custom_fields reads `custom`). A list can read just these columns instead of whole records."""
+    return tuple(field.validation_alias or name for name, field in schema.model_fields.items())
+
+
 def serialise(entity) -> dict:
     """A record as JSON-safe plain values (ids and times as strings, money as a decimal string)."""
     return OUTPUTS[type(entity)].model_validate(entity).model_dump(mode="json")

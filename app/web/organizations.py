@@ -41,6 +41,9 @@ SECTION_TITLES = {"details": _l("Details"), "contact": _l("Contact"), "notes": _
                   "more": _l("More details")}
 SORT_LABELS = {"name": _l("Name"), "created_at": _l("Added"), "updated_at": _l("Updated")}
 PEOPLE_SHOWN = 100
+# What a row of the list shows (templates/organizations/_rows.html); "custom" too when custom fields have columns.
+LIST_COLUMNS = ("id", "name", "website", "domain", "phone", "phone_e164", "industry", "owner_id", "tags",
+                "created_at", "updated_at")
 PAGES = RecordPages(noun="organization", blueprint="organizations",
                     load=lambda organization_id: organizations.get_organization(g.ctx, organization_id=organization_id))
 
@@ -56,13 +59,15 @@ def index():
     """Every organisation, searchable as you type, sortable, filterable, in keyset pages."""
     filters = ListFilters.read(request.args, organizations.SORTS)
     after = request.args.get("after")
-    items, cursor = organizations.list_organizations(g.ctx, **filters.service_args(), after=after)
+    custom_columns = custom_fields.list_columns(g.ctx, entity="organization")
+    columns = LIST_COLUMNS + (("custom",) if custom_columns else ())
+    items, cursor = organizations.list_organizations(g.ctx, **filters.service_args(), after=after, columns=columns)
     fragment = "organizations/_rows.html" if list_target("orgs") else None
     team, owners = team_and_owners(items, whole_page=fragment is None)
     empty = not items and not filters.active and not after
     return render("organizations/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
-                  custom_columns=custom_fields.list_columns(g.ctx, entity="organization"), owners=owners,
-                  head_oob=list_target("orgs") == "rows", sort_labels=SORT_LABELS, team=team, empty=empty)
+                  custom_columns=custom_columns, owners=owners, head_oob=list_target("orgs") == "rows",
+                  sort_labels=SORT_LABELS, team=team, empty=empty)
 
 
 @bp.post("/bulk")

@@ -41,6 +41,9 @@ SECTIONS = {
 SECTION_TITLES = {"details": _l("Details"), "contact": _l("Contact"), "notes": _l("Notes"),
                   "more": _l("More details")}
 SORT_LABELS = {"name": _l("Name"), "email": _l("Email"), "created_at": _l("Added"), "updated_at": _l("Updated")}
+# What a row of the list shows (templates/people/_rows.html); "custom" is read too when custom fields have columns.
+LIST_COLUMNS = ("id", "first_name", "last_name", "title", "email", "phone", "phone_e164", "organization_id",
+                "organization_name", "owner_id", "tags", "created_at", "updated_at")
 PAGES = RecordPages(noun="person", blueprint="people",
                     load=lambda person_id: people.get_person(g.ctx, person_id=person_id))
 
@@ -56,14 +59,15 @@ def index():
     """Everyone, searchable as you type, sortable, filterable, in keyset pages."""
     filters = ListFilters.read(request.args, people.SORTS)
     after = request.args.get("after")
-    items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after)
+    custom_columns = custom_fields.list_columns(g.ctx, entity="person")
+    columns = LIST_COLUMNS + (("custom",) if custom_columns else ())
+    items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after, columns=columns)
     fragment = "people/_rows.html" if list_target("people") else None
     team, owners = team_and_owners(items, whole_page=fragment is None)
     empty = not items and not filters.active and not after
     return render("people/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
-                  custom_columns=custom_fields.list_columns(g.ctx, entity="person"), owners=owners,
-                  org_names=organizations.names_by_id(g.ctx, {p.organization_id for p in items}),
-                  sort_labels=SORT_LABELS, head_oob=list_target("people") == "rows", team=team, empty=empty)
+                  custom_columns=custom_columns, owners=owners, sort_labels=SORT_LABELS,
+                  head_oob=list_target("people") == "rows", team=team, empty=empty)
 
 
 @bp.post("/bulk")

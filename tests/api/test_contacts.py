@@ -3,8 +3,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
+from app.schemas import api_outputs as out
+from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.custom_fields import FieldDefinition
-from app.services import custom_fields
+from app.services import custom_fields, organizations, people
 from app.tenancy import tenant_context
 from tests.conftest import login
 
@@ -64,6 +66,28 @@ def test_lists_search_filter_sort_and_page(api, acme):
     assert [c["last_name"] for c in first["items"]] == ["Archer", "Baker"] and first["next_cursor"]
     rest = api.get(f"/contacts?limit=2&cursor={first['next_cursor']}").get_json()
     assert [c["last_name"] for c in rest["items"]] == ["Cole"] and rest["next_cursor"] is None
+
+
+def test_list_answers_exactly_what_the_entities_would(app, api, acme):
+    """The list reads rows, not entities: its JSON must not change by a byte."""
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        custom_fields.create_field(ctx, data=FieldDefinition(entity="person", label="Shoe size", type="number"))
+        hens = organizations.create_organization(ctx, data=OrganizationInput(name="Hen Farms"))
+        for first, extra in (("Ann", {"organization_id": hens.id, "tags": "vip, eggs", "custom": {"shoe_size": "44"}}),
+                             ("Bob", {"email": "bob@example.com", "phone": "+44 20 7946 0000", "notes": "Ünïcode “x”"}),
+                             ("Cy", {"title": "Buyer", "address": "1 Lane\nTown"}), ("Dee", {})):
+            made = people.create_person(ctx, data=PersonInput(first_name=first, last_name="Hen", **extra))
+        people.delete_person(ctx, person_id=made.id)
+    answers = [api.get("/contacts?limit=2"), api.get("/contacts?limit=2&sort=-updated_at&tag=vip")]
+    answers.append(api.get(f"/contacts?limit=2&cursor={answers[0].get_json()['next_cursor']}"))
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        first, cursor = people.list_people(ctx, limit=2)
+        pages = [(first, cursor), people.list_people(ctx, limit=2, sort="updated_at", descending=True, tag="vip"),
+                 people.list_people(ctx, limit=2, after=cursor)]
+        expected = [out.Page[out.Contact].model_validate({"items": items, "next_cursor": after}).model_dump_json()
+                    for items, after in pages]
+    assert [len(page[0]) for page in pages] == [2, 1, 1]  # Dee, in the trash, is in none of them
+    assert [answer.data.decode() for answer in answers] == expected
 
 
 def test_bad_input_is_refused_with_messages_and_changes_nothing(api):

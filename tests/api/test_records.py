@@ -1,6 +1,8 @@
 """Organizations, activities, users and custom fields through the API."""
+from app.schemas import api_outputs as out
+from app.schemas.contacts import OrganizationInput
 from app.schemas.custom_fields import FieldDefinition
-from app.services import custom_fields
+from app.services import custom_fields, organizations
 from app.tenancy import tenant_context
 
 
@@ -20,6 +22,26 @@ def test_organizations_crud_and_lists(api):
     assert api.patch(f"/organizations/{org['id']}", json={"industry": "Farming"}).get_json()["name"] == "Hen Farms"
     assert api.delete(f"/organizations/{org['id']}").status_code == 204
     assert api.get(f"/contacts/{person['id']}").get_json()["organization_id"] is None
+
+
+def test_organization_list_answers_exactly_what_the_entities_would(app, api, acme):
+    """The list reads rows, not entities: its JSON must not change by a byte."""
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        custom_fields.create_field(ctx, data=FieldDefinition(entity="organization", label="Size", type="number"))
+        for name, extra in (("Acorn Ltd", {"tags": "farm, eggs", "custom": {"size": "12"}, "notes": "Ünïcode “x”"}),
+                            ("Birch plc", {"domain": "birch.example", "phone": "+44 20 7946 0000"}),
+                            ("Cedar & Co", {"industry": "Wood", "address": "1 Lane\nTown"}), ("Dead Ltd", {})):
+            made = organizations.create_organization(ctx, data=OrganizationInput(name=name, **extra))
+        organizations.delete_organization(ctx, organization_id=made.id)
+    first = api.get("/organizations?limit=2")
+    answers = [first, api.get(f"/organizations?limit=2&cursor={first.get_json()['next_cursor']}")]
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        items, cursor = organizations.list_organizations(ctx, limit=2)
+        pages = [(items, cursor), organizations.list_organizations(ctx, limit=2, after=cursor)]
+        expected = [out.Page[out.Organization].model_validate({"items": items, "next_cursor": after})
+                    .model_dump_json() for items, after in pages]
+    assert [len(page[0]) for page in pages] == [2, 1]  # Dead Ltd, in the trash, is in neither
+    assert [answer.data.decode() for answer in answers] == expected
 
 
 def test_activities_log_list_update_complete_and_delete(api, acme):
