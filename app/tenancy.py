@@ -42,23 +42,28 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def schema_map(session: Session, tenant) -> dict:
-    """The schema_translate_map for a tenant: its own schema on PostgreSQL, none on SQLite."""
-    return {TENANT_SCHEMA: tenant.schema_name if is_postgresql(session) else None}
+def schema_map(session: Session, schema_name: str) -> dict:
+    """The schema_translate_map for a tenant's schema: its own schema on PostgreSQL, none on SQLite."""
+    return {TENANT_SCHEMA: schema_name if is_postgresql(session) else None}
 
 
 def bind_session(session: Session, tenant) -> None:
-    """Make `session` act for `tenant`: the guard's tenant id and the schema of every connection.
+    """Make `session` act for `tenant` (see `bind_tenant`)."""
+    bind_tenant(session, tenant_id=tenant.id, schema_name=tenant.schema_name)
+
+
+def bind_tenant(session: Session, *, tenant_id: uuid.UUID, schema_name: str) -> None:
+    """Make `session` act for one tenant: the guard's tenant id and the schema of every connection.
 
     A session serves one tenant only (identity-map keys carry no schema), so binding a
     session that already holds another tenant is refused.
     """
     session = _actual(session)
     current = session.info.get("tenant_id")
-    if current is not None and current != tenant.id:
+    if current is not None and current != tenant_id:
         raise NoTenantContext("this session already serves another tenant; remove it first")
-    session.info["tenant_id"] = tenant.id
-    session.info["schema_map"] = schema_map(session, tenant)
+    session.info["tenant_id"] = tenant_id
+    session.info["schema_map"] = schema_map(session, schema_name)
     if session.in_transaction():
         # A transaction already begun (e.g. to load the user) keeps its connection:
         # give that connection the map too. Connection.execution_options works in place.
@@ -117,16 +122,18 @@ def _guard_flush(session, flush_context, instances):
 
 def open_context(session: Session, tenant, *, channel: str, user=None, request_id=None) -> TenantContext:
     """Bind the session to the tenant and describe who acts through which door."""
+    return open_context_of(session, tenant_id=tenant.id, schema_name=tenant.schema_name, channel=channel,
+                           user_id=user.id if user else None, role=user.role if user else None,
+                           request_id=request_id)
+
+
+def open_context_of(session: Session, *, tenant_id: uuid.UUID, schema_name: str, channel: str,
+                    user_id: uuid.UUID | None = None, role: str | None = None, request_id=None) -> TenantContext:
+    """`open_context` from plain values, for a door that read them without loading the tenant and user."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    bind_session(session, tenant)
-    return TenantContext(
-        tenant_id=tenant.id,
-        channel=channel,
-        user_id=user.id if user else None,
-        role=user.role if user else None,
-        request_id=request_id,
-    )
+    bind_tenant(session, tenant_id=tenant_id, schema_name=schema_name)
+    return TenantContext(tenant_id=tenant_id, channel=channel, user_id=user_id, role=role, request_id=request_id)
 
 
 @contextmanager
