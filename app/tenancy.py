@@ -19,6 +19,7 @@ from app.errors import NoTenantContext, NotFound
 from app.extensions import db
 from app.models import Tenant, TenantOwned, User
 from app.models.base import TENANT_SCHEMA
+from app.transactions import finish
 
 CHANNELS = ("web", "api", "telegram", "mcp", "job", "cli")
 
@@ -139,7 +140,7 @@ def open_context_of(session: Session, *, tenant_id: uuid.UUID, schema_name: str,
 @contextmanager
 def tenant_context(tenant_id: uuid.UUID, *, channel: str, user_id: uuid.UUID | None = None) -> Iterator[TenantContext]:
     """One unit of work for jobs, the bot, MCP and the CLI: a fresh session bound to one tenant,
-    committed on success and rolled back on an exception."""
+    finished on success (committed if it wrote) and rolled back on an exception."""
     db.session.remove()
     try:
         tenant = db.session.get(Tenant, tenant_id)
@@ -152,7 +153,7 @@ def tenant_context(tenant_id: uuid.UUID, *, channel: str, user_id: uuid.UUID | N
                 raise NotFound("No such user in this organisation.")
         ctx = open_context(db.session, tenant, channel=channel, user=user)
         yield ctx
-        db.session.commit()
+        finish(db.session)
     except BaseException:
         db.session.rollback()
         raise
