@@ -64,6 +64,10 @@ def bind_tenant(session: Session, *, tenant_id: uuid.UUID, schema_name: str) -> 
     if current is not None and current != tenant_id:
         raise NoTenantContext("this session already serves another tenant; remove it first")
     session.info["tenant_id"] = tenant_id
+    # Made once per session, not per statement (building one analyses its lambda each time).
+    # The lambda must close over a local value: SQLAlchemy turns it into a bound parameter.
+    session.info["tenant_criteria"] = with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     session.info["schema_map"] = schema_map(session, schema_name)
     if session.in_transaction():
         # A transaction already begun (e.g. to load the user) keeps its connection:
@@ -89,19 +93,20 @@ def _tenant_tables(statement) -> list:
 
 @event.listens_for(Session, "do_orm_execute")
 def _guard_statement(state: ORMExecuteState):
-    """Add the tenant criteria to every statement on tenant tables; refuse one with no tenant."""
+    """Add the tenant criteria to every ORM statement; refuse one on tenant tables with no tenant,
+    or in Core."""
+    tenant_id = state.session.info.get("tenant_id")
+    if tenant_id is not None and state.is_orm_statement:
+        # No need to look for tenant tables (walking the statement cost 3% of a request): the
+        # criteria apply to whatever tenant entities the statement names and to nothing else.
+        if state.is_select or state.is_update or state.is_delete:
+            state.statement = state.statement.options(state.session.info["tenant_criteria"])
+        return
     if not _tenant_tables(state.statement):
         return
-    tenant_id = state.session.info.get("tenant_id")
     if tenant_id is None:
         raise NoTenantContext("a statement on tenant data ran with no tenant in context")
-    if not state.is_orm_statement:
-        raise NoTenantContext("Core statements on tenant tables bypass the guard; use the models")
-    if state.is_select or state.is_update or state.is_delete:
-        # The lambda must close over a local value: SQLAlchemy turns it into a bound parameter.
-        state.statement = state.statement.options(
-            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-        )
+    raise NoTenantContext("Core statements on tenant tables bypass the guard; use the models")
 
 
 @event.listens_for(Session, "before_flush")
