@@ -19,6 +19,7 @@ from app.errors import NoTenantContext, NotFound
 from app.extensions import db
 from app.models import Tenant, TenantOwned, User
 from app.models.base import TENANT_SCHEMA
+from app.transactions import finish
 
 CHANNELS = ("web", "api", "telegram", "mcp", "job", "cli")
 
@@ -42,23 +43,32 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def schema_map(session: Session, tenant) -> dict:
-    """The schema_translate_map for a tenant: its own schema on PostgreSQL, none on SQLite."""
-    return {TENANT_SCHEMA: tenant.schema_name if is_postgresql(session) else None}
+def schema_map(session: Session, schema_name: str) -> dict:
+    """The schema_translate_map for a tenant's schema: its own schema on PostgreSQL, none on SQLite."""
+    return {TENANT_SCHEMA: schema_name if is_postgresql(session) else None}
 
 
 def bind_session(session: Session, tenant) -> None:
-    """Make `session` act for `tenant`: the guard's tenant id and the schema of every connection.
+    """Make `session` act for `tenant` (see `bind_tenant`)."""
+    bind_tenant(session, tenant_id=tenant.id, schema_name=tenant.schema_name)
+
+
+def bind_tenant(session: Session, *, tenant_id: uuid.UUID, schema_name: str) -> None:
+    """Make `session` act for one tenant: the guard's tenant id and the schema of every connection.
 
     A session serves one tenant only (identity-map keys carry no schema), so binding a
     session that already holds another tenant is refused.
     """
     session = _actual(session)
     current = session.info.get("tenant_id")
-    if current is not None and current != tenant.id:
+    if current is not None and current != tenant_id:
         raise NoTenantContext("this session already serves another tenant; remove it first")
-    session.info["tenant_id"] = tenant.id
-    session.info["schema_map"] = schema_map(session, tenant)
+    session.info["tenant_id"] = tenant_id
+    # Made once per session, not per statement (building one analyses its lambda each time).
+    # The lambda must close over a local value: SQLAlchemy turns it into a bound parameter.
+    session.info["tenant_criteria"] = with_loader_criteria(
+        TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    session.info["schema_map"] = schema_map(session, schema_name)
     if session.in_transaction():
         # A transaction already begun (e.g. to load the user) keeps its connection:
         # give that connection the map too. Connection.execution_options works in place.
@@ -83,19 +93,20 @@ def _tenant_tables(statement) -> list:
 
 @event.listens_for(Session, "do_orm_execute")
 def _guard_statement(state: ORMExecuteState):
-    """Add the tenant criteria to every statement on tenant tables; refuse one with no tenant."""
+    """Add the tenant criteria to every ORM statement; refuse one on tenant tables with no tenant,
+    or in Core."""
+    tenant_id = state.session.info.get("tenant_id")
+    if tenant_id is not None and state.is_orm_statement:
+        # No need to look for tenant tables (walking the statement cost 3% of a request): the
+        # criteria apply to whatever tenant entities the statement names and to nothing else.
+        if state.is_select or state.is_update or state.is_delete:
+            state.statement = state.statement.options(state.session.info["tenant_criteria"])
+        return
     if not _tenant_tables(state.statement):
         return
-    tenant_id = state.session.info.get("tenant_id")
     if tenant_id is None:
         raise NoTenantContext("a statement on tenant data ran with no tenant in context")
-    if not state.is_orm_statement:
-        raise NoTenantContext("Core statements on tenant tables bypass the guard; use the models")
-    if state.is_select or state.is_update or state.is_delete:
-        # The lambda must close over a local value: SQLAlchemy turns it into a bound parameter.
-        state.statement = state.statement.options(
-            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-        )
+    raise NoTenantContext("Core statements on tenant tables bypass the guard; use the models")
 
 
 @event.listens_for(Session, "before_flush")
@@ -117,22 +128,24 @@ def _guard_flush(session, flush_context, instances):
 
 def open_context(session: Session, tenant, *, channel: str, user=None, request_id=None) -> TenantContext:
     """Bind the session to the tenant and describe who acts through which door."""
+    return open_context_of(session, tenant_id=tenant.id, schema_name=tenant.schema_name, channel=channel,
+                           user_id=user.id if user else None, role=user.role if user else None,
+                           request_id=request_id)
+
+
+def open_context_of(session: Session, *, tenant_id: uuid.UUID, schema_name: str, channel: str,
+                    user_id: uuid.UUID | None = None, role: str | None = None, request_id=None) -> TenantContext:
+    """`open_context` from plain values, for a door that read them without loading the tenant and user."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    bind_session(session, tenant)
-    return TenantContext(
-        tenant_id=tenant.id,
-        channel=channel,
-        user_id=user.id if user else None,
-        role=user.role if user else None,
-        request_id=request_id,
-    )
+    bind_tenant(session, tenant_id=tenant_id, schema_name=schema_name)
+    return TenantContext(tenant_id=tenant_id, channel=channel, user_id=user_id, role=role, request_id=request_id)
 
 
 @contextmanager
 def tenant_context(tenant_id: uuid.UUID, *, channel: str, user_id: uuid.UUID | None = None) -> Iterator[TenantContext]:
     """One unit of work for jobs, the bot, MCP and the CLI: a fresh session bound to one tenant,
-    committed on success and rolled back on an exception."""
+    finished on success (committed if it wrote) and rolled back on an exception."""
     db.session.remove()
     try:
         tenant = db.session.get(Tenant, tenant_id)
@@ -145,7 +158,7 @@ def tenant_context(tenant_id: uuid.UUID, *, channel: str, user_id: uuid.UUID | N
                 raise NotFound("No such user in this organisation.")
         ctx = open_context(db.session, tenant, channel=channel, user=user)
         yield ctx
-        db.session.commit()
+        finish(db.session)
     except BaseException:
         db.session.rollback()
         raise

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.tenancy import TenantContext, tenant_context
+from app.transactions import waits_for_commit
 
 log = logging.getLogger("roost.jobs")
 QUEUE = "roost"
 PENDING = "pending_jobs"
+waits_for_commit(PENDING)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from sqlalchemy import delete, func, insert, select, union_all, update
 
 from app.errors import NoTenantContext
 from app.extensions import db
-from app.models import AuditEvent, Tenant
+from app.models import AuditEvent, Tenant, User
 from app.services import audit
 from app.tenancy import TenantContext, bind_session, tenant_context
 
@@ -99,3 +99,12 @@ def test_new_rows_get_the_current_tenant(app, two_tenants):
         db.session.flush()
         assert event.tenant_id == a.id
         assert isinstance(ctx, TenantContext) and ctx.channel == "cli"
+
+
+def test_statements_on_shared_tables_are_not_narrowed_to_the_tenant(app, two_tenants):
+    """The criteria go on every ORM statement in a tenant context; on shared tables they change nothing."""
+    a, b = two_tenants
+    with app.app_context(), tenant_context(a.id, channel="cli"):
+        assert {a.id, b.id} <= set(db.session.scalars(select(User.tenant_id)))
+        with pytest.raises(NoTenantContext):
+            db.session.execute(select(AuditEvent.__table__.c.action).where(AuditEvent.__table__.c.tenant_id == b.id))

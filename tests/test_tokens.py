@@ -1,11 +1,12 @@
 """Personal access tokens: made on the profile page or by the CLI, shown once, stored hashed, revocable."""
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.errors import NotFound
 from app.extensions import db
-from app.models import ApiToken, AuditEvent
+from app.models import ApiToken, AuditEvent, Tenant, User
 from app.schemas.accounts import TokenCreate
 from app.services import tokens, users
 from app.tenancy import tenant_context
@@ -26,8 +27,9 @@ def test_a_token_is_shown_once_kept_hashed_and_acts_as_its_user(app, make_tenant
         assert secret.startswith(stored.prefix) and stored.last_used_at is None
 
         found = tokens.authenticate(secret)
-        assert (found.id, found.user_id, found.tenant_id, found.user.role) == (token_id, rep.id, acme.id, "rep")
-        assert found.last_used_at is not None
+        assert (found.token_id, found.user_id, found.tenant_id, found.role) == (token_id, rep.id, acme.id, "rep")
+        assert found.schema_name == db.session.get(Tenant, acme.id).schema_name
+        assert db.session.get(ApiToken, token_id).last_used_at is not None
         assert tokens.authenticate(secret + "x") is None and tokens.authenticate("not-a-token") is None
         db.session.commit()
         with tenant_context(acme.id, channel="cli") as ctx:
@@ -79,7 +81,7 @@ def test_profile_page_makes_lists_and_revokes_tokens(app, client, make_tenant):
     page = client.get("/profile").get_data(as_text=True)
     assert "<td>Zapier</td>" in page and secret not in page and secret[:12] in page
     with app.app_context():
-        token_id = tokens.authenticate(secret).id
+        token_id = tokens.authenticate(secret).token_id
         db.session.commit()
     assert client.post(f"/profile/tokens/{token_id}/revoke").status_code == 302
     after = client.get("/profile").get_data(as_text=True)
@@ -98,3 +100,32 @@ def test_cli_prints_a_working_token_last(app, make_tenant):
         assert tokens.authenticate(secret).user_id == acme.users["rep"].id
     unknown = runner.invoke(args=["tokens", "create", "--email", "nobody@nowhere.example"])
     assert unknown.exit_code != 0 and "No active user" in unknown.output
+
+
+def test_a_token_notes_its_last_use_at_most_once_a_minute(app, make_tenant):
+    acme = make_tenant("Acme", roles=("rep",))
+    with app.app_context():
+        with tenant_context(acme.id, channel="web", user_id=acme.users["rep"].id) as ctx:
+            token, secret = tokens.create_token(ctx, data=TokenCreate(name="script"))
+            token_id = token.id
+        tokens.authenticate(secret)
+        db.session.commit()
+        first_use = db.session.get(ApiToken, token_id).last_used_at
+        tokens.authenticate(secret)
+        db.session.commit()
+        assert db.session.get(ApiToken, token_id).last_used_at == first_use  # within the minute: no write
+        db.session.get(ApiToken, token_id).last_used_at = first_use - timedelta(minutes=2)
+        db.session.commit()
+        tokens.authenticate(secret)
+        db.session.commit()
+        assert db.session.get(ApiToken, token_id).last_used_at > first_use
+
+
+def test_a_token_whose_user_belongs_to_another_tenant_is_refused(app, make_tenant):
+    acme, other = make_tenant("Acme", roles=("rep",)), make_tenant("Other")
+    with app.app_context():
+        with tenant_context(acme.id, channel="web", user_id=acme.users["rep"].id) as ctx:
+            _, secret = tokens.create_token(ctx, data=TokenCreate(name="script"))
+        db.session.get(User, acme.users["rep"].id).tenant_id = other.id
+        db.session.commit()
+        assert tokens.authenticate(secret) is None

@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from app.api.errors import ApiError
 from app.extensions import db
 from app.services import tokens
-from app.tenancy import open_context
+from app.tenancy import open_context_of
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 
@@ -34,11 +34,12 @@ def init_blueprint(bp) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS:
             return
         secret = bearer_secret()
-        token = tokens.authenticate(secret) if secret else None
-        if token is None:
+        holder = tokens.authenticate(secret) if secret else None
+        if holder is None:
             raise ApiError(401, "unauthorized",
                            _("Send a personal access token: Authorization: Bearer <token>. "
                              "Make one on your profile page."),
                            headers={"WWW-Authenticate": 'Bearer realm="roost"'})
-        user = token.user
-        g.ctx = open_context(db.session, user.tenant, channel="api", user=user, request_id=g.get("request_id"))
+        g.ctx = open_context_of(db.session, tenant_id=holder.tenant_id, schema_name=holder.schema_name,
+                                channel="api", user_id=holder.user_id, role=holder.role,
+                                request_id=g.get("request_id"))

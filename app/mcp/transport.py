@@ -20,6 +20,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from app.extensions import db
 from app.mcp.tools import Caller, create_server
 from app.services import tokens
+from app.transactions import finish
 
 PATH = "/mcp"
 CALLER = "roost.mcp.caller"  # the WSGI environ key that carries the authenticated Caller to the tools
@@ -31,7 +32,7 @@ def caller_for(app: Flask, secret: str) -> Caller | None:
     with app.app_context():
         token = tokens.authenticate(secret)
         caller = Caller(tenant_id=token.tenant_id, user_id=token.user_id) if token else None
-        db.session.commit()  # authenticate() notes when the token was last used
+        finish(db.session)  # authenticate() notes when the token was last used, once a minute
         return caller
 
 

@@ -41,10 +41,10 @@ def list_fields(ctx, *, entity: str, include_archived: bool = False) -> list[Cus
     return list(cache[entity, include_archived])
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_fields(session, *args):
-    """The next transaction reads the fields afresh (another may have changed them)."""
+@event.listens_for(Session, "after_transaction_end")
+def _forget_fields(session, transaction):
+    """The next transaction (or savepoint) reads the fields afresh: another may have changed them.
+    A transaction ends by a commit, a rollback, or a close when it wrote nothing."""
     session.info.pop(CACHE, None)
 
 

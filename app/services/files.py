@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Attachment, Deal, Lead, Organization, Person
 from app.permissions import require
 from app.services import audit, records
+from app.transactions import waits_for_commit
 
 MAX_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
@@ -32,6 +33,8 @@ SUBJECTS = {
     "deal": (Deal, "deal_id", "deal:read", "deal:write"),
 }
 NEW_FILES, PURGED_FILES = "new_files", "purged_files"  # session.info keys
+waits_for_commit(NEW_FILES)
+waits_for_commit(PURGED_FILES)
 
 
 def storage_root() -> Path:

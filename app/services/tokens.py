@@ -4,14 +4,16 @@ Tokens live in a shared table (the API finds the tenant from the token), so ever
 names the context's tenant and user itself; the guard covers tenant-owned tables only.
 """
 import secrets
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.errors import NotFound
 from app.extensions import db
-from app.models import ApiToken
+from app.models import ApiToken, Tenant, User
 from app.models.base import utcnow
 from app.schemas.accounts import TokenCreate
 from app.services import audit
@@ -53,15 +55,36 @@ def revoke_token(ctx, *, token_id) -> ApiToken:
     return token
 
 
-def authenticate(secret: str) -> ApiToken | None:
-    """The working token with this secret, its user active; None for anything else."""
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a working token acts as: what a door needs to open its tenant context, no loaded entities."""
+
+    token_id: uuid.UUID
+    tenant_id: uuid.UUID
+    schema_name: str
+    user_id: uuid.UUID
+    role: str
+    last_used_at: datetime | None
+
+
+def authenticate(secret: str) -> TokenHolder | None:
+    """Who the working token with this secret acts as, its user active; None for anything else.
+
+    One statement reads the columns a door needs: loading the token, user and tenant as
+    entities cost a quarter of a small API request.
+    """
     if not secret.startswith(PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret),
-                                                     ApiToken.revoked_at.is_(None)))
-    if token is None or not token.user.active or token.user.tenant_id != token.tenant_id:
+    row = db.session.execute(
+        select(ApiToken.id, ApiToken.tenant_id, Tenant.schema_name, ApiToken.user_id, User.role,
+               ApiToken.last_used_at)
+        .join(User, User.id == ApiToken.user_id).join(Tenant, Tenant.id == ApiToken.tenant_id)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
+               User.active.is_(True), User.tenant_id == ApiToken.tenant_id)).first()
+    if row is None:
         return None
+    holder = TokenHolder(*row)
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        token.last_used_at = now
-    return token
+    if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_PRECISION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == holder.token_id).values(last_used_at=now))
+    return holder

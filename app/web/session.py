@@ -9,6 +9,7 @@ from app.extensions import db, login_manager
 from app.models import User
 from app.services.auth import mfa_requirement
 from app.tenancy import open_context
+from app.transactions import finish
 
 # Endpoints a user who must first change their password or set up MFA may still reach.
 _GATE_OPEN = {"static", "auth.logout", "health.healthz", "profile.password", "profile.mfa_setup",
@@ -44,9 +45,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def end_transaction(response):
-        # One transaction per request: kept when the request succeeded, dropped otherwise.
+        # One transaction per request (the API's too): kept when the request succeeded, dropped otherwise.
         if response.status_code < 400:
-            db.session.commit()
+            finish(db.session)
         else:
             db.session.rollback()
         return response
