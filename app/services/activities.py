@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, tuple_
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
+from app.models import Activity, Deal, Lead, Organization, Person, Tenant
 from app.models.activities import open_task_conditions
 from app.models.base import utcnow
 from app.permissions import can, require
@@ -132,9 +132,7 @@ def _ids(stmt) -> list[uuid.UUID]:
 
 def assignee_options(ctx) -> list[tuple[uuid.UUID, str]]:
     """Active users of the tenant a task can be given to, by name."""
-    stmt = (select(User.id, User.name).where(User.tenant_id == ctx.tenant_id, User.active.is_(True))
-            .order_by(func.lower(User.name)))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
+    return [(member.id, member.name) for member in users.list_users(ctx) if member.active]
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -172,12 +170,10 @@ def _check_links(ctx, data) -> None:
 
 
 def _check_assignee(ctx, assignee_id) -> uuid.UUID:
-    active = db.session.scalar(select(User.id).where(
-        User.id == assignee_id, User.tenant_id == ctx.tenant_id, User.active.is_(True)))
-    if active is None:
+    if not users.is_active_member(ctx, assignee_id):
         raise Invalid(_("Please correct the marked fields."),
                       fields={"assignee_id": _("Choose someone from your team.")})
-    return active
+    return assignee_id
 
 
 def log_activity(ctx, *, data: ActivityCreate) -> Activity:

@@ -112,11 +112,8 @@ def _bump_on_flush(session, flush_context):
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_write(state: ORMExecuteState):
     """A bulk INSERT, UPDATE or DELETE on a watched model raises the versions it may touch."""
-    if state.is_select:
-        return
-    table = getattr(state.statement, "table", None)
-    model = next((m for m in _WATCHED if m.__table__ is table), None)
-    if model is None:
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if state.is_select or model not in _WATCHED:
         return
     if issubclass(model, TenantOwned):  # the tenant guard confines it to the session's tenant
         _bump(state.session, Tenant.id == state.session.info.get("tenant_id"))

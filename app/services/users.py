@@ -92,6 +92,11 @@ def current_user(ctx) -> User:
     return get_user(ctx, ctx.user_id)
 
 
+def is_active_member(ctx, user_id) -> bool:
+    """Whether `user_id` is an active user of the tenant (one records may be given to)."""
+    return any(member.id == user_id and member.active for member in _team(ctx))
+
+
 def names_by_id(ctx, ids) -> dict[uuid.UUID, str]:
     """{user id: name} for the given ids within the tenant (for showing who did what)."""
     ids = {i for i in ids if i is not None}
