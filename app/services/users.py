@@ -92,14 +92,25 @@ def current_user(ctx) -> User:
     return get_user(ctx, ctx.user_id)
 
 
+def _as_id(value) -> uuid.UUID | None:
+    """A user id as a UUID: doors may pass it as text; what is not an id names no one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def is_active_member(ctx, user_id) -> bool:
     """Whether `user_id` is an active user of the tenant (one records may be given to)."""
+    user_id = _as_id(user_id)
     return any(member.id == user_id and member.active for member in _team(ctx))
 
 
 def names_by_id(ctx, ids) -> dict[uuid.UUID, str]:
     """{user id: name} for the given ids within the tenant (for showing who did what)."""
-    ids = {i for i in ids if i is not None}
+    ids = {_as_id(i) for i in ids if i is not None} - {None}
     if not ids:
         return {}
     return {member.id: member.name for member in _team(ctx) if member.id in ids}
