@@ -367,3 +367,69 @@ def test_another_tenants_activities_and_trash_cannot_be_touched(app, client, mak
         assert (task.subject, task.done_at, task.deleted_at) == ("Their task", None, None)
         assert db.session.get(TrashEntry, entry_id) is not None
         assert db.session.scalars(select(Activity.subject)).all() == ["Their task"]
+
+
+def statements_during(call) -> list[str]:
+    """The SQL statements `call()` runs."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_a_timeline_reads_its_items_names_and_labels_in_few_statements(app, make_tenant):
+    """The items with their deals' in one statement, the team's names with the assignee list, one statement for
+    the records the items hang on (never the timeline's own), one for the names of former users."""
+    from app.models import User
+
+    acme = make_tenant("Acme", roles=("rep", "head"))
+    ids = seed_records(app, acme)
+    rep, head = acme.users["rep"].id, acme.users["head"].id
+    log(app, acme, rep, subject="on Ann and Acme", person_id=ids.person, organization_id=ids.org)
+    log(app, acme, head, subject="on Ann's deal", deal_id=ids.deal)
+    log(app, acme, acme.admin.id, subject="on Ann alone", person_id=ids.person)
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        db.session.get(User, head).active = False  # a former user: not among the assignees
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        person = db.session.get(Person, ids.person)
+        page = None
+
+        def read():
+            nonlocal page
+            page = activities.timeline_of(ctx, person)
+
+        seen = statements_during(read)
+        assert len(seen) == 4, "\n".join(seen)  # items, assignees, former users' names, labels
+        assert {i.subject for i in page.items} == {"on Ann and Acme", "on Ann's deal", "on Ann alone"}
+        assert page.labels == {("organization", ids.org): "Acme Ltd", ("deal", ids.deal): "Ann's deal"}
+        assert {page.names[rep], page.names[head]} == {acme.users["rep"].name, acme.users["head"].name}
+        links = {i.subject: page.link_of(i) for i in page.items}
+        assert links == {"on Ann and Acme": ("organization", ids.org, "Acme Ltd"),
+                         "on Ann's deal": ("deal", ids.deal, "Ann's deal"), "on Ann alone": None}
+        assert head not in dict(page.assignees)
+
+
+def test_record_labels_name_every_kind_in_one_statement_and_skip_trashed_records(app, make_tenant):
+    acme = make_tenant("Acme")
+    ids = seed_records(app, acme)
+    lead = log(app, acme, subject="on everything", person_id=ids.person, organization_id=ids.org, deal_id=ids.deal)
+    with app.app_context(), tenant_context(acme.id, channel="cli") as ctx:
+        db.session.get(Organization, ids.org).deleted_at = datetime.now(timezone.utc)  # in the trash
+        db.session.flush()
+        item = db.session.get(Activity, lead)
+        labels = {}
+        seen = statements_during(lambda: labels.update(activities.record_labels(ctx, [item])))
+        assert len(seen) == 1
+        assert labels == {("person", ids.person): "Ann Lee", ("deal", ids.deal): "Ann's deal"}
+        assert activities.record_labels(ctx, [item], besides=("person", ids.person)) == {
+            ("deal", ids.deal): "Ann's deal"}
+        assert activities.record_labels(ctx, []) == {}

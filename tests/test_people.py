@@ -452,3 +452,22 @@ def test_a_refused_edit_keeps_the_version_it_started_from(app, client, make_tena
     with app.app_context(), tenant_context(acme.id, channel="cli") as ctx:
         saved = people.get_person(ctx, person_id=person_id)
         assert (saved.email, saved.title) == ("vera@acme.example", "Buyer")
+
+
+def test_person_page_names_the_owner_on_the_overview_and_the_organisation_on_every_tab(app, client, make_tenant):
+    """The owner's name is asked for only where it is shown (the Overview's details), not on the other tabs."""
+    from tests.test_activities import statements_during
+
+    acme = make_tenant("Acme", roles=("rep",))
+    rep = acme.users["rep"]
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        org = organizations.create_organization(ctx, data=OrganizationInput(name="Analytical Engines"))
+        ada = person(ctx, "Ada", "Lovelace", organization_id=org.id, owner_id=rep.id).id
+    login(client, acme.admin)
+    overview = client.get(f"/people/{ada}").get_data(as_text=True)
+    assert rep.name in overview and "Analytical Engines" in overview
+    with app.app_context():
+        seen = statements_during(lambda: client.get(f"/people/{ada}?tab=timeline"))
+        timeline = client.get(f"/people/{ada}?tab=timeline").get_data(as_text=True)
+    assert "Analytical Engines" in timeline
+    assert not [s for s in seen if "users.id IN" in s], "\n".join(seen)  # the owner's name is not shown here

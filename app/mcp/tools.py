@@ -99,7 +99,7 @@ class Tools:
             person = people.get_person(ctx, person_id=contact_id)
             result = _contacts(ctx, [person], details=True)[0]
             if timeline_limit:
-                page = activities.timeline(ctx, person_id=person.id, limit=timeline_limit)
+                page = activities.timeline_of(ctx, person, limit=timeline_limit)
                 result["timeline"] = [results.activity(item, users=page.names, link=page.link_of(item))
                                       for item in page.items]
                 result["older_timeline"] = page.next_cursor is not None

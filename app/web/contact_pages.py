@@ -176,7 +176,7 @@ def detail_tab(pages: RecordPages, record) -> tuple[str, dict]:
         tab = "overview"
     subject = {f"{pages.noun}_id": record.id}
     if tab == "timeline":
-        return tab, {"timeline": activities.timeline(g.ctx, **subject, before=request.args.get("before"))}
+        return tab, {"timeline": activities.timeline_of(g.ctx, record, before=request.args.get("before"))}
     if tab == "deals":
         return tab, {"deals": deals.list_for(g.ctx, **subject)}
     if tab == "files":

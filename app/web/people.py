@@ -151,12 +151,16 @@ def detail(person_id: uuid.UUID):
     tab, context = detail_tab(PAGES, person)
     return render("people/detail.html", person=person, tab=tab, sections=SECTIONS, titles=SECTION_TITLES,
                   custom_fields=custom_fields.list_fields(g.ctx, entity="person"),
-                  **_names(person), **context)
+                  **_names(person, owner=tab == "overview"), **context)
 
 
-def _names(person) -> dict:
-    return dict(owner_name=users.names_by_id(g.ctx, [person.owner_id]).get(person.owner_id),
-                org_name=organizations.names_by_id(g.ctx, [person.organization_id]).get(person.organization_id))
+def _names(person, *, owner: bool = True) -> dict:
+    """The name of the person's organisation (every tab's subtitle) and, unless `owner` is false, of their
+    owner (only the Overview shows it)."""
+    names = dict(org_name=organizations.names_by_id(g.ctx, [person.organization_id]).get(person.organization_id))
+    if owner:
+        names["owner_name"] = users.names_by_id(g.ctx, [person.owner_id]).get(person.owner_id)
+    return names
 
 
 def _section(person, section, *, editing=False, errors=None, form=None, status=200, message=None):
