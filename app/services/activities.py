@@ -105,21 +105,12 @@ def timeline_entry(ctx, *, activity: Activity, subject_type: str, subject_id) ->
 
 
 def _present(ctx, subject_type, subject, items, next_cursor) -> Timeline:
-    assignees = assignee_options(ctx)
     return Timeline(
         subject_type=subject_type, subject_id=subject.id, subject_label=subject.name, items=items,
-        next_cursor=next_cursor, names=_user_names(ctx, items, assignees),
-        labels=record_labels(ctx, items, besides=(subject_type, subject.id)), assignees=assignees,
+        next_cursor=next_cursor,
+        names=users.names_by_id(ctx, {i.user_id for i in items} | {i.assignee_id for i in items}),
+        labels=record_labels(ctx, items, besides=(subject_type, subject.id)), assignees=assignee_options(ctx),
     )
-
-
-def _user_names(ctx, items, assignees) -> dict[uuid.UUID, str]:
-    """Who logged each item and who must do it. The active users are the assignee list already, so only a
-    former user's name costs a query."""
-    names = dict(assignees)
-    missing = ({i.user_id for i in items} | {i.assignee_id for i in items}) - names.keys()
-    names.update(users.names_by_id(ctx, missing))
-    return names
 
 
 def _scope(ctx, subject_type: str, subject_id: uuid.UUID):
