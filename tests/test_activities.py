@@ -387,8 +387,8 @@ def statements_during(call) -> list[str]:
 
 
 def test_a_timeline_reads_its_items_names_and_labels_in_few_statements(app, make_tenant):
-    """The items with their deals' in one statement, the team's names with the assignee list, one statement for
-    the records the items hang on (never the timeline's own), one for the names of former users."""
+    """The items with their deals' in one statement, the team (names, former users' too, and the assignee
+    list) in one the process then keeps, one for the records the items hang on (never the timeline's own)."""
     from app.models import User
 
     acme = make_tenant("Acme", roles=("rep", "head"))
@@ -408,7 +408,7 @@ def test_a_timeline_reads_its_items_names_and_labels_in_few_statements(app, make
             page = activities.timeline_of(ctx, person)
 
         seen = statements_during(read)
-        assert len(seen) == 4, "\n".join(seen)  # items, assignees, former users' names, labels
+        assert len(seen) == 3, "\n".join(seen)  # items, the team, labels
         assert {i.subject for i in page.items} == {"on Ann and Acme", "on Ann's deal", "on Ann alone"}
         assert page.labels == {("organization", ids.org): "Acme Ltd", ("deal", ids.deal): "Ann's deal"}
         assert {page.names[rep], page.names[head]} == {acme.users["rep"].name, acme.users["head"].name}

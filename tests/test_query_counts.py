@@ -9,7 +9,7 @@ from tests.conftest import login
 from tests.test_activities import log, seed_records
 
 
-def statements_for(app, client, url) -> list[str]:
+def statements_for(app, client, url, **request) -> list[str]:
     seen = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
@@ -19,7 +19,7 @@ def statements_for(app, client, url) -> list[str]:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.get(url)
+        response = client.get(url, **request)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, url

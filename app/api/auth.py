@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 
 from app.api.errors import ApiError
 from app.extensions import db
-from app.services import tokens
+from app.services import tenant_settings, tokens
 from app.tenancy import open_context_of
 
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
@@ -43,3 +43,4 @@ def init_blueprint(bp) -> None:
         g.ctx = open_context_of(db.session, tenant_id=holder.tenant_id, schema_name=holder.schema_name,
                                 channel="api", user_id=holder.user_id, role=holder.role,
                                 request_id=g.get("request_id"))
+        tenant_settings.remember_version(db.session, holder.settings_version)

@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
@@ -25,6 +25,9 @@ class Tenant(IdMixin, TimestampMixin, Base):
     mfa_required_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # When the first-run wizard was finished or skipped; until then sign-up and login lead to it.
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Raised in the same transaction as any change to the tenant's users or custom fields, so a
+    # process keeps what it read of them only while this number stays (app/services/tenant_settings.py).
+    settings_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def schema_for(tenant_id: uuid.UUID) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import Select, any_, bindparam, func, literal, or_, select, tupl
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
+from app.models import Activity, Deal, Lead, Organization, Person, Tenant
 from app.models.activities import open_task_conditions
 from app.models.base import utcnow
 from app.permissions import can, require
@@ -105,21 +105,12 @@ def timeline_entry(ctx, *, activity: Activity, subject_type: str, subject_id) ->
 
 
 def _present(ctx, subject_type, subject, items, next_cursor) -> Timeline:
-    assignees = assignee_options(ctx)
     return Timeline(
         subject_type=subject_type, subject_id=subject.id, subject_label=subject.name, items=items,
-        next_cursor=next_cursor, names=_user_names(ctx, items, assignees),
-        labels=record_labels(ctx, items, besides=(subject_type, subject.id)), assignees=assignees,
+        next_cursor=next_cursor,
+        names=users.names_by_id(ctx, {i.user_id for i in items} | {i.assignee_id for i in items}),
+        labels=record_labels(ctx, items, besides=(subject_type, subject.id)), assignees=assignee_options(ctx),
     )
-
-
-def _user_names(ctx, items, assignees) -> dict[uuid.UUID, str]:
-    """Who logged each item and who must do it. The active users are the assignee list already, so only a
-    former user's name costs a query."""
-    names = dict(assignees)
-    missing = ({i.user_id for i in items} | {i.assignee_id for i in items}) - names.keys()
-    names.update(users.names_by_id(ctx, missing))
-    return names
 
 
 def _scope(ctx, subject_type: str, subject_id: uuid.UUID):
@@ -145,9 +136,7 @@ def _any_of(column, ids: Select):
 
 def assignee_options(ctx) -> list[tuple[uuid.UUID, str]]:
     """Active users of the tenant a task can be given to, by name."""
-    stmt = (select(User.id, User.name).where(User.tenant_id == ctx.tenant_id, User.active.is_(True))
-            .order_by(func.lower(User.name)))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
+    return [(member.id, member.name) for member in users.list_users(ctx) if member.active]
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -185,12 +174,10 @@ def _check_links(ctx, data) -> None:
 
 
 def _check_assignee(ctx, assignee_id) -> uuid.UUID:
-    active = db.session.scalar(select(User.id).where(
-        User.id == assignee_id, User.tenant_id == ctx.tenant_id, User.active.is_(True)))
-    if active is None:
+    if not users.is_active_member(ctx, assignee_id):
         raise Invalid(_("Please correct the marked fields."),
                       fields={"assignee_id": _("Choose someone from your team.")})
-    return active
+    return assignee_id
 
 
 def log_activity(ctx, *, data: ActivityCreate) -> Activity:

@@ -3,12 +3,12 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
@@ -16,39 +16,50 @@ from app.models import CustomField
 from app.models.base import utcnow
 from app.permissions import require
 from app.schemas.custom_fields import FieldChange, FieldDefinition
-from app.services import audit
+from app.services import audit, tenant_settings
 
 MAX_TEXT, MAX_LONG_TEXT, MAX_OPTIONS = 500, 10_000, 100
 FORM_PREFIX = "custom."  # form inputs are named custom.<key>
 FORM_MARKER = "custom.__form__"  # a hidden input: this input came from a form showing every field
 
 
-CACHE = "custom_fields"  # session.info key: the fields read in this transaction, by (entity, include_archived)
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field's definition as forms, lists and validation read it: plain data a process may keep."""
+
+    id: uuid.UUID
+    entity: str
+    key: str
+    label: str
+    type: str
+    options: tuple[str, ...]
+    required: bool
+    show_in_list: bool
+    position: int
+    archived_at: datetime | None
 
 
-def list_fields(ctx, *, entity: str, include_archived: bool = False) -> list[CustomField]:
-    """The fields of an entity in their order; archived ones only when asked.
-
-    Read once per transaction: a page or an import validates many values against the same fields.
-    """
-    cache = db.session.info.setdefault(CACHE, {})
-    if (entity, include_archived) not in cache:
-        stmt = select(CustomField).where(CustomField.entity == entity)
-        if not include_archived:
-            stmt = stmt.where(CustomField.archived_at.is_(None))
-        cache[entity, include_archived] = list(db.session.scalars(stmt.order_by(CustomField.position,
-                                                                                CustomField.label)))
-    return list(cache[entity, include_archived])
+SPEC_COLUMNS = tuple(column.name for column in fields(FieldSpec))
+tenant_settings.watch(CustomField)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_fields(session, transaction):
-    """The next transaction (or savepoint) reads the fields afresh: another may have changed them.
-    A transaction ends by a commit, a rollback, or a close when it wrote nothing."""
-    session.info.pop(CACHE, None)
+def _all_fields(ctx) -> tuple[FieldSpec, ...]:
+    """Every field of every entity in form order; kept per process until an admin changes one."""
+    def load():
+        stmt = select(*(getattr(CustomField, name) for name in SPEC_COLUMNS)).order_by(CustomField.position,
+                                                                                     CustomField.label)
+        return tuple(FieldSpec(**{**row._asdict(), "options": tuple(row.options)})
+                     for row in db.session.execute(stmt))
+    return tenant_settings.read(ctx, "custom_fields", load)
 
 
-def list_columns(ctx, *, entity: str) -> list[CustomField]:
+def list_fields(ctx, *, entity: str, include_archived: bool = False) -> list[FieldSpec]:
+    """The fields of an entity in their order; archived ones only when asked."""
+    return [field for field in _all_fields(ctx)
+            if field.entity == entity and (include_archived or field.archived_at is None)]
+
+
+def list_columns(ctx, *, entity: str) -> list[FieldSpec]:
     """The fields an entity's list shows as extra columns (their values are on each record: no query per row)."""
     return [field for field in list_fields(ctx, entity=entity) if field.show_in_list]
 
@@ -91,7 +102,6 @@ def create_field(ctx, *, data: FieldDefinition) -> CustomField:
                         show_in_list=data.show_in_list, position=position)
     db.session.add(field)
     db.session.flush()
-    db.session.info.pop(CACHE, None)
     audit.record(ctx, "custom_field.created", field, {"label": (None, field.label), "type": (None, field.type)})
     return field
 
@@ -105,7 +115,6 @@ def update_field(ctx, *, field_id: uuid.UUID, data: FieldChange) -> CustomField:
         raise Invalid(_("Please correct the marked fields."), fields={"options": _("Give at least two choices, one per line.")})
     changes = audit.diff(field, {"label": data.label, "options": options, "required": data.required,
                                  "show_in_list": data.show_in_list})
-    db.session.info.pop(CACHE, None)
     if changes:
         audit.record(ctx, "custom_field.updated", field, changes)
     return field
@@ -117,7 +126,6 @@ def set_archived(ctx, *, field_id: uuid.UUID, archived: bool) -> CustomField:
     field = get_field(ctx, field_id)
     if (field.archived_at is not None) != archived:
         field.archived_at = utcnow() if archived else None
-        db.session.info.pop(CACHE, None)
         audit.record(ctx, "custom_field.archived" if archived else "custom_field.restored", field)
     return field
 
@@ -161,7 +169,7 @@ def _as_bool(value) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "on", "yes"}
 
 
-def _convert(field: CustomField, value):
+def _convert(field: FieldSpec, value):
     """A submitted value as stored in JSON, or ValueError with a message for the person."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

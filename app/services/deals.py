@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.models import Activity, Attachment, Deal, Organization, Person, Pipeline, Stage, Tenant, User
+from app.models import Activity, Attachment, Deal, Organization, Person, Pipeline, Stage, Tenant
 from app.models.base import utcnow
 from app.permissions import require
-from app.services import audit, custom_fields, events, keyset
+from app.services import audit, custom_fields, events, keyset, users
 from app.services.contact_edits import Problems
 from app.services.contact_lists import filter_common
 from app.services.pipelines import get_stage, list_pipelines
@@ -79,8 +79,7 @@ def _check_links(ctx, data: dict) -> None:
         if data.get(name) is not None and db.session.scalar(select(model.id).where(model.id == data[name])) is None:
             fields[name] = message
     owner_id = data.get("owner_id")
-    if owner_id is not None and db.session.scalar(
-            select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active)) is None:
+    if owner_id is not None and not users.is_active_member(ctx, owner_id):
         fields["owner_id"] = _("Choose someone from your team.")
     if fields:
         raise Invalid(_("Please correct the marked fields."), fields=fields)

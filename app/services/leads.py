@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select, update
 
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.models import Activity, Attachment, Lead, Organization, Tenant, User
+from app.models import Activity, Attachment, Lead, Organization, Tenant
 from app.models.base import utcnow
 from app.names import split_name
 from app.permissions import require
@@ -16,7 +16,7 @@ from app.phones import normalise
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadConvert, LeadInput
-from app.services import audit, custom_fields, deals, events, keyset, organizations, people, pipelines
+from app.services import audit, custom_fields, deals, events, keyset, organizations, people, pipelines, users
 from app.services.contact_edits import Problems
 from app.services.contact_lists import filter_common
 from app.services.records import check_version, get_record, trash
@@ -29,8 +29,7 @@ def _country(ctx):
 
 
 def _check_owner(ctx, owner_id) -> None:
-    if owner_id is not None and db.session.scalar(
-            select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active)) is None:
+    if owner_id is not None and not users.is_active_member(ctx, owner_id):
         raise Invalid(_("Please correct the marked fields."), fields={"owner_id": _("Choose someone from your team.")})
 
 
@@ -52,10 +51,7 @@ def _check_input(ctx, values: dict, *, creating: bool, current_custom: dict | No
 
 def _active_owner(ctx, owner_id):
     """The lead's owner when still an active user of the tenant, else None (the new records get the actor)."""
-    if owner_id is None:
-        return None
-    return db.session.scalar(
-        select(User.id).where(User.id == owner_id, User.tenant_id == ctx.tenant_id, User.active))
+    return owner_id if owner_id is not None and users.is_active_member(ctx, owner_id) else None
 
 
 def get_lead(ctx, *, lead_id) -> Lead:

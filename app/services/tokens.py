@@ -65,6 +65,7 @@ class TokenHolder:
     user_id: uuid.UUID
     role: str
     last_used_at: datetime | None
+    settings_version: int  # the tenant's (app/services/tenant_settings.py), read here at no extra cost
 
 
 def authenticate(secret: str) -> TokenHolder | None:
@@ -77,7 +78,7 @@ def authenticate(secret: str) -> TokenHolder | None:
         return None
     row = db.session.execute(
         select(ApiToken.id, ApiToken.tenant_id, Tenant.schema_name, ApiToken.user_id, User.role,
-               ApiToken.last_used_at)
+               ApiToken.last_used_at, Tenant.settings_version)
         .join(User, User.id == ApiToken.user_id).join(Tenant, Tenant.id == ApiToken.tenant_id)
         .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
                User.active.is_(True), User.tenant_id == ApiToken.tenant_id)).first()

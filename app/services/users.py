@@ -5,7 +5,7 @@ here names the context's tenant itself; the guard covers tenant-owned tables onl
 """
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from flask import current_app
@@ -18,7 +18,7 @@ from app.models import Tenant, User
 from app.models.base import utcnow
 from app.permissions import require
 from app.schemas.accounts import PasswordChange, PasswordSet, ProfileUpdate, UserCreate
-from app.services import audit
+from app.services import audit, tenant_settings
 from app.services.passwords import check_password, hash_password, hash_token, new_token
 from app.tenancy import TenantContext, bind_session
 
@@ -47,11 +47,34 @@ def find_by_email(email: str) -> User:
     return user
 
 
-def list_users(ctx) -> list[User]:
+@dataclass(frozen=True)
+class Member:
+    """A user as the team's lists and pickers show them: plain data a process may keep between requests."""
+
+    id: uuid.UUID
+    name: str
+    email: str
+    role: str
+    active: bool
+
+
+MEMBER_COLUMNS = tuple(column.name for column in fields(Member))
+tenant_settings.watch(User, attributes=MEMBER_COLUMNS)  # a login or a new password changes no list
+
+
+def _team(ctx) -> tuple[Member, ...]:
+    """Every user of the tenant, active first, by name; kept per process until the team changes."""
+    def load():
+        stmt = (select(*(getattr(User, name) for name in MEMBER_COLUMNS)).where(User.tenant_id == ctx.tenant_id)
+                .order_by(User.active.desc(), func.lower(User.name)))
+        return tuple(Member(*row) for row in db.session.execute(stmt))
+    return tenant_settings.read(ctx, "team", load)
+
+
+def list_users(ctx) -> list[Member]:
     """The tenant's users, active first, by name."""
     require(ctx, "user:read")
-    stmt = select(User).where(User.tenant_id == ctx.tenant_id).order_by(User.active.desc(), func.lower(User.name))
-    return list(db.session.scalars(stmt))
+    return list(_team(ctx))
 
 
 def get_user(ctx, user_id) -> User:
@@ -69,13 +92,28 @@ def current_user(ctx) -> User:
     return get_user(ctx, ctx.user_id)
 
 
+def _as_id(value) -> uuid.UUID | None:
+    """A user id as a UUID: doors may pass it as text; what is not an id names no one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def is_active_member(ctx, user_id) -> bool:
+    """Whether `user_id` is an active user of the tenant (one records may be given to)."""
+    user_id = _as_id(user_id)
+    return any(member.id == user_id and member.active for member in _team(ctx))
+
+
 def names_by_id(ctx, ids) -> dict[uuid.UUID, str]:
     """{user id: name} for the given ids within the tenant (for showing who did what)."""
-    ids = {i for i in ids if i is not None}
+    ids = {_as_id(i) for i in ids if i is not None} - {None}
     if not ids:
         return {}
-    stmt = select(User.id, User.name).where(User.tenant_id == ctx.tenant_id, User.id.in_(ids))
-    return dict(db.session.execute(stmt).all())
+    return {member.id: member.name for member in _team(ctx) if member.id in ids}
 
 
 def add_user(ctx, *, data: UserCreate, password: str | None = None) -> NewUser:

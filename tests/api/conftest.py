@@ -20,9 +20,11 @@ class ApiClient:
     def __init__(self, client, secret: str):
         self.client, self.secret = client, secret
 
+    def headers(self, **more) -> dict:
+        return {"Authorization": f"Bearer {self.secret}", **more}
+
     def request(self, method: str, path: str, *, headers=None, **kwargs):
-        headers = {"Authorization": f"Bearer {self.secret}", **(headers or {})}
-        return self.client.open(PREFIX + path, method=method, headers=headers, **kwargs)
+        return self.client.open(PREFIX + path, method=method, headers=self.headers(**(headers or {})), **kwargs)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
