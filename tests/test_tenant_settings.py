@@ -12,7 +12,8 @@ from app.models import Tenant, User
 from app.schemas.accounts import ProfileUpdate
 from app.schemas.contacts import PersonInput
 from app.schemas.custom_fields import FieldChange, FieldDefinition
-from app.services import custom_fields, people, users
+from app.schemas.deals import PipelineInput, StageInput
+from app.services import custom_fields, dashboard, people, pipelines, users
 from app.services.tenant_settings import SettingsCache
 from app.tenancy import tenant_context
 from tests.api.conftest import ApiClient, make_token
@@ -174,3 +175,28 @@ def test_the_api_reads_the_version_with_its_token_and_sees_another_process_chang
         add_field(ctx, "Shoe size")
 
     assert [field["label"] for field in api.get("/custom-fields").get_json()["items"]] == ["Shoe size"]
+
+
+def test_the_board_keeps_the_pipeline_layout_and_another_process_sees_a_stage_change(app, other_app, make_tenant):
+    acme = make_tenant("Acme")
+    client = other_app.test_client()
+    login(client, acme.admin)
+    assert "Qualified" in client.get("/deals/board").get_data(as_text=True)
+    assert not [s for s in statements_for(other_app, client, "/deals/board") if "stages" in s]  # kept now
+
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        sales = pipelines.list_pipelines(ctx)[0]
+        qualified = next(stage for stage in sales.stages if stage.name == "Qualified")
+        qualified_id, lead_id = qualified.id, sales.stages[0].id
+        pipelines.update_stage(ctx, stage_id=qualified.id, data=StageInput(name="Vetted", color="#123456"))
+        pipelines.move_stage(ctx, stage_id=qualified.id, offset=-1)  # before "Lead" now
+        pipelines.create_pipeline(ctx, data=PipelineInput(name="Renewals"))
+
+    board = client.get("/deals/board").get_data(as_text=True)
+    heading = board.split(f'id="stage-{qualified_id}-name">')[1].split("</h2>")[0]
+    assert 'fill="#123456"/></svg> Vetted' in heading
+    assert board.index(f'id="column-{qualified_id}"') < board.index(f'id="column-{lead_id}"')
+    assert "Renewals" in board  # the pipeline switcher
+    with other_app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        stages = next(c for c in dashboard.build_dashboard(ctx).charts if c.key == "deals-by-stage").labels
+    assert stages[:2] == ["Sales: Vetted", "Sales: Lead"]  # two pipelines now: each stage names its own

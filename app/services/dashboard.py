@@ -15,12 +15,13 @@ from sqlalchemy import case, func, select, true
 
 from app.errors import Forbidden, Invalid
 from app.extensions import db
-from app.models import Activity, Deal, Person, Pipeline, Stage, Tenant
+from app.models import Activity, Deal, Person, Tenant
 from app.models.activities import ACTIVITY_KINDS, open_task_conditions
 from app.models.base import utcnow
 from app.permissions import can, require
 from app.services import users
 from app.services.activities import record_labels, start_of_day, tenant_zone
+from app.services.pipelines import pipeline_layout
 
 MONTHS = 6  # won value by month: this month and the five before
 WEEKS = 8  # new people by week: this week and the seven before
@@ -173,7 +174,7 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
     board = Dashboard(user_id=scope, team=team, team_size=len(members), currency=tenant.currency, people=people,
                       open_tasks=open_tasks, overdue_tasks=overdue, deals_visible=can(ctx, "deal:read"), today=today)
     if board.deals_visible:
-        board.charts += [_deals_by_stage(board, scope), _won_by_month(board, scope, today, zone)]
+        board.charts += [_deals_by_stage(ctx, board, scope), _won_by_month(board, scope, today, zone)]
         board.deals_closing = _deals_closing(scope, today)
     board.charts += [_people_by_week(scope, today, zone), _activities_by_kind(scope, now)]
     board.recent_people = list(db.session.scalars(
@@ -188,7 +189,7 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
     return board
 
 
-def _deals_by_stage(board: Dashboard, scope) -> Chart:
+def _deals_by_stage(ctx, board: Dashboard, scope) -> Chart:
     """Open deals per open stage of every pipeline; also fills the open deal count and value."""
     rows = db.session.execute(
         select(Deal.stage_id, Deal.currency, func.count(Deal.id), func.sum(Deal.value))
@@ -199,23 +200,16 @@ def _deals_by_stage(board: Dashboard, scope) -> Chart:
         counts[stage_id] = counts.get(stage_id, 0) + count
         board.open_value.add(currency, total)
     board.open_deals = sum(counts.values())
-    stages = _open_stages()
+    stages = _open_stages(ctx)
     return Chart(key="deals-by-stage", title=_("Open deals by stage"), kind="bar", labels=list(stages.values()),
                  values=[counts.get(stage_id, 0) for stage_id in stages], series=_("Deals"), heading=_("Stage"))
 
 
-def _open_stages() -> dict[uuid.UUID, str]:
-    """{stage id: label} of the open stages in board order; labels name the pipeline when there are several.
-
-    Names only, in one query: the pipelines' objects (list_pipelines) cost a second query and the ORM's work.
-    """
-    rows = db.session.execute(
-        select(Pipeline.id, Pipeline.name, Stage.id, Stage.name, Stage.kind)
-        .outerjoin(Stage, Stage.pipeline_id == Pipeline.id)
-        .order_by(Pipeline.position, Pipeline.name, Pipeline.id, Stage.position)).all()
-    several = len({pipeline_id for pipeline_id, *_rest in rows}) > 1
-    return {stage_id: f"{pipeline}: {stage}" if several else stage
-            for _pipeline_id, pipeline, stage_id, stage, kind in rows if kind == "open"}
+def _open_stages(ctx) -> dict[uuid.UUID, str]:
+    """{stage id: label} of the open stages in board order; labels name the pipeline when there are several."""
+    layout = pipeline_layout(ctx)
+    return {stage.id: f"{pipeline.name}: {stage.name}" if len(layout) > 1 else stage.name
+            for pipeline in layout for stage in pipeline.stages if stage.kind == "open"}
 
 
 def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:

@@ -17,7 +17,7 @@ from app.permissions import require
 from app.services import audit, custom_fields, events, keyset, users
 from app.services.contact_edits import Problems
 from app.services.contact_lists import filter_common
-from app.services.pipelines import get_stage, list_pipelines
+from app.services.pipelines import PipelineSpec, StageSpec, get_stage, list_pipelines, pipeline_layout
 from app.services.records import check_version, get_record, trash
 
 PAGE_SIZE = 50
@@ -399,7 +399,7 @@ class Column:
     """One stage on the board: its first cards, how many deals it holds in all, their totals (value per
     currency), and where the next page starts (the cursor, and the first card not shown) when it has more."""
 
-    stage: Stage
+    stage: Stage | StageSpec
     cards: list[Card] = field(default_factory=list)
     count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)
@@ -416,8 +416,8 @@ class Column:
 
 @dataclass
 class Board:
-    pipeline: Pipeline | None
-    pipelines: list[Pipeline]
+    pipeline: PipelineSpec | None
+    pipelines: tuple[PipelineSpec, ...]
     columns: list[Column]
 
 
@@ -436,13 +436,13 @@ def board(ctx, *, pipeline_id=None, owner_id=None, close_before: date | None = N
     number of queries however many deals there are: totals are summed by the database, cards are paged.
     `stage_ids` keeps only those columns (what a move changed)."""
     require(ctx, "deal:read")
-    pipelines = list_pipelines(ctx)  # stages come along (selectin)
+    pipelines = pipeline_layout(ctx)
     pipeline = next((p for p in pipelines if p.id == pipeline_id), None) if pipeline_id else None
     if pipeline_id and pipeline is None:
         raise NotFound(_("This pipeline does not exist."))
     pipeline = pipeline or (pipelines[0] if pipelines else None)
     if pipeline is None:
-        return Board(None, [], [])
+        return Board(None, (), [])
     columns = {stage.id: Column(stage) for stage in pipeline.stages if stage_ids is None or stage.id in stage_ids}
     conditions = _board_conditions(pipeline.id, owner_id, close_before)
     if stage_ids is not None:
@@ -482,13 +482,13 @@ def board_column(ctx, *, stage_id, after: str | None, owner_id=None, close_befor
     """The next cards of one column of the board, after the cursor of the last card shown."""
     require(ctx, "deal:read")
     stage = get_stage(ctx, stage_id)
-    pipeline = next((p for p in list_pipelines(ctx) if p.id == stage.pipeline_id), None)
+    pipeline = next((p for p in pipeline_layout(ctx) if p.id == stage.pipeline_id), None)
     column = Column(stage)
     last = keyset.read_cursor(after, int)
     stmt = _card_select(Deal.stage_id == stage.id, *_board_conditions(stage.pipeline_id, owner_id, close_before))
     stmt = keyset.ordered_after(stmt, Deal.position, Deal.id, last, descending=False)
     column.cut(_cards(stmt.limit(limit + 1)), limit)
-    return Board(pipeline, [pipeline], [column]), column
+    return Board(pipeline, (pipeline,), [column]), column
 
 
 # --- choices for forms ----------------------------------------------------------------------

@@ -1,4 +1,7 @@
 """Pipelines and their stages."""
+import uuid
+from dataclasses import dataclass, fields
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
@@ -8,7 +11,7 @@ from app.extensions import db
 from app.models import Deal, Pipeline, Stage
 from app.models.base import utcnow
 from app.permissions import require
-from app.services import audit
+from app.services import audit, tenant_settings
 
 # (name, colour, probability, kind): the pipeline every new tenant starts with.
 DEFAULT_STAGES = (
@@ -39,6 +42,49 @@ def _new_pipeline(name: str, *, position: int) -> Pipeline:
 def list_pipelines(ctx) -> list[Pipeline]:
     """The tenant's pipelines with their stages, in order."""
     return list(db.session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.name)))
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage as the board and the dashboard show it: plain data a process may keep between requests."""
+
+    id: uuid.UUID
+    pipeline_id: uuid.UUID
+    name: str
+    color: str
+    probability: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    id: uuid.UUID
+    name: str
+    stages: tuple[StageSpec, ...]
+
+
+STAGE_COLUMNS = tuple(column.name for column in fields(StageSpec))
+tenant_settings.watch(Pipeline)
+tenant_settings.watch(Stage)
+
+
+def pipeline_layout(ctx) -> tuple[PipelineSpec, ...]:
+    """list_pipelines() for reading only (the board, the dashboard): in one statement, and kept per process
+    until a pipeline or a stage changes."""
+    def load():
+        rows = db.session.execute(
+            select(Pipeline.id, Pipeline.name, *(getattr(Stage, name) for name in STAGE_COLUMNS))
+            .outerjoin(Stage, Stage.pipeline_id == Pipeline.id)
+            .order_by(Pipeline.position, Pipeline.name, Pipeline.id, Stage.position)).all()
+        stages: dict[uuid.UUID, list[StageSpec]] = {}
+        names = {}
+        for pipeline_id, name, *stage in rows:
+            names[pipeline_id] = name
+            stages.setdefault(pipeline_id, [])
+            if stage[0] is not None:  # a pipeline with no stages yet
+                stages[pipeline_id].append(StageSpec(*stage))
+        return tuple(PipelineSpec(pipeline_id, name, tuple(stages[pipeline_id])) for pipeline_id, name in names.items())
+    return tenant_settings.read(ctx, "pipelines", load)
 
 
 def get_stage(ctx, stage_id, *, pipeline_id=None) -> Stage:
