@@ -5,7 +5,7 @@ read them at; the tenant row every request already loads says whether they are s
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-02
+Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
