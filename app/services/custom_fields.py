@@ -3,7 +3,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -39,15 +39,14 @@ class FieldSpec:
     archived_at: datetime | None
 
 
-SPEC_COLUMNS = tuple(column.name for column in fields(FieldSpec))
 tenant_settings.watch(CustomField)
 
 
 def _all_fields(ctx) -> tuple[FieldSpec, ...]:
     """Every field of every entity in form order; kept per process until an admin changes one."""
     def load():
-        stmt = select(*(getattr(CustomField, name) for name in SPEC_COLUMNS)).order_by(CustomField.position,
-                                                                                     CustomField.label)
+        stmt = select(*tenant_settings.spec_columns(CustomField, FieldSpec)).order_by(CustomField.position,
+                                                                                    CustomField.label)
         return tuple(FieldSpec(**{**row._asdict(), "options": tuple(row.options)})
                      for row in db.session.execute(stmt))
     return tenant_settings.read(ctx, "custom_fields", load)

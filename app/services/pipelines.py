@@ -1,6 +1,6 @@
 """Pipelines and their stages."""
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -63,7 +63,6 @@ class PipelineSpec:
     stages: tuple[StageSpec, ...]
 
 
-STAGE_COLUMNS = tuple(column.name for column in fields(StageSpec))
 tenant_settings.watch(Pipeline)
 tenant_settings.watch(Stage)
 
@@ -73,17 +72,15 @@ def pipeline_layout(ctx) -> tuple[PipelineSpec, ...]:
     until a pipeline or a stage changes."""
     def load():
         rows = db.session.execute(
-            select(Pipeline.id, Pipeline.name, *(getattr(Stage, name) for name in STAGE_COLUMNS))
+            select(Pipeline.id, Pipeline.name, *tenant_settings.spec_columns(Stage, StageSpec))
             .outerjoin(Stage, Stage.pipeline_id == Pipeline.id)
-            .order_by(Pipeline.position, Pipeline.name, Pipeline.id, Stage.position)).all()
-        stages: dict[uuid.UUID, list[StageSpec]] = {}
-        names = {}
+            .order_by(Pipeline.position, Pipeline.name, Pipeline.id, Stage.position))
+        layout: dict[uuid.UUID, tuple[str, list[StageSpec]]] = {}
         for pipeline_id, name, *stage in rows:
-            names[pipeline_id] = name
-            stages.setdefault(pipeline_id, [])
+            stages = layout.setdefault(pipeline_id, (name, []))[1]
             if stage[0] is not None:  # a pipeline with no stages yet
-                stages[pipeline_id].append(StageSpec(*stage))
-        return tuple(PipelineSpec(pipeline_id, name, tuple(stages[pipeline_id])) for pipeline_id, name in names.items())
+                stages.append(StageSpec(*stage))
+        return tuple(PipelineSpec(pipeline_id, name, tuple(stages)) for pipeline_id, (name, stages) in layout.items())
     return tenant_settings.read(ctx, "pipelines", load)
 
 

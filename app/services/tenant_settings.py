@@ -9,6 +9,7 @@ another process's change shows at this process's next request. Writes outside th
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields
 from itertools import chain
 
 from flask import current_app
@@ -23,6 +24,12 @@ CHANGED = "settings_changed"  # session.info: this transaction wrote settings, s
 VERSION = "settings_version"  # session.info: the version a door read with its tenant context, this transaction
 
 _WATCHED: dict[type, frozenset[str]] = {}  # model -> the attributes whose changes are settings changes
+
+
+def spec_columns(model, spec) -> list:
+    """The columns of `model` that the dataclass `spec`'s fields name, in field order: what a kept value's
+    loader selects to build plain specs (ORM instances cannot be kept)."""
+    return [getattr(model, field.name) for field in fields(spec)]
 
 
 def watch(model, *, attributes=None) -> None:

@@ -58,14 +58,14 @@ class Member:
     active: bool
 
 
-MEMBER_COLUMNS = tuple(column.name for column in fields(Member))
-tenant_settings.watch(User, attributes=MEMBER_COLUMNS)  # a login or a new password changes no list
+# A login or a new password changes no list: only the columns a Member shows are settings.
+tenant_settings.watch(User, attributes=[field.name for field in fields(Member)])
 
 
 def _team(ctx) -> tuple[Member, ...]:
     """Every user of the tenant, active first, by name; kept per process until the team changes."""
     def load():
-        stmt = (select(*(getattr(User, name) for name in MEMBER_COLUMNS)).where(User.tenant_id == ctx.tenant_id)
+        stmt = (select(*tenant_settings.spec_columns(User, Member)).where(User.tenant_id == ctx.tenant_id)
                 .order_by(User.active.desc(), func.lower(User.name)))
         return tuple(Member(*row) for row in db.session.execute(stmt))
     return tenant_settings.read(ctx, "team", load)

@@ -13,7 +13,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.permissions import can, require
 from app.schemas.contacts import BulkAssign, BulkTag, MergeChoice
-from app.services import activities, deals, files, users
+from app.services import activities, custom_fields, deals, files, users
 from app.services.contact_lists import ids_from
 from app.services.records import StaleEdit
 from app.web.locale import current_tenant
@@ -248,3 +248,10 @@ def merge_page(pages: RecordPages, record_id, *, merge: Callable, candidates: Ca
     found = [r for r in candidates(q) if r.id != record.id] if q else []
     return render(f"{pages.blueprint}/merge.html", **{pages.noun: record}, candidates=found, q=q, errors=errors,
                   status=FORM_ERROR if errors else 200)
+
+
+def list_columns(entity: str, shown: tuple[str, ...]) -> tuple[list, tuple[str, ...]]:
+    """(the custom fields a list shows as columns, the record columns it reads): `shown`, and the records'
+    custom values when some custom field has a column."""
+    custom_columns = custom_fields.list_columns(g.ctx, entity=entity)
+    return custom_columns, shown + (("custom",) if custom_columns else ())

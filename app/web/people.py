@@ -20,6 +20,7 @@ from app.web.contact_pages import (
     form_values,
     handle_bulk,
     known_section,
+    list_columns,
     list_target,
     merge_page,
     owner_options,
@@ -59,8 +60,7 @@ def index():
     """Everyone, searchable as you type, sortable, filterable, in keyset pages."""
     filters = ListFilters.read(request.args, people.SORTS)
     after = request.args.get("after")
-    custom_columns = custom_fields.list_columns(g.ctx, entity="person")
-    columns = LIST_COLUMNS + (("custom",) if custom_columns else ())
+    custom_columns, columns = list_columns("person", LIST_COLUMNS)
     items, cursor = people.list_people(g.ctx, **filters.service_args(), after=after, columns=columns)
     fragment = "people/_rows.html" if list_target("people") else None
     team, owners = team_and_owners(items, whole_page=fragment is None)
