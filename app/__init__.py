@@ -4,9 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 from htmx_flask import Htmx
-from sqlalchemy import event
 
-from app import config, request_log, security
+from app import config, connections, request_log, security
 from app.api import register_api
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -28,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          connections.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or (
         app.config["REDIS_URL"] or "memory://"
     )
@@ -48,27 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_api(app)
     register_cli(app)
     app.wsgi_app = McpMount(app, app.wsgi_app)  # /mcp: the MCP server, on the same port
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+    with app.app_context():
+        connections.prepare(db.engine)
     return app
 
-
-def _sqlite_pragmas(dbapi_connection, _record):
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def _engine_options(url: str) -> dict:
-    if url.startswith("sqlite"):
-        # SQLite has no schemas: tenant tables live beside the shared ones.
-        return {"execution_options": {"schema_translate_map": {"tenant": None}}}
-    # Long-lived backends that touch many tenants' catalogs grow; recycle them hourly. psycopg prepares a
-    # statement run five times, and PostgreSQL may then plan it once for any parameters: a search for a rare
-    # word then walked the whole tenant in name order instead of asking the trigram index (11 ms for no match
-    # at 10,000 people, growing with the tenant). Planning with the values each time costs far less.
-    return {"pool_pre_ping": True, "pool_recycle": 3600,
-            "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}

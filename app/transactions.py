@@ -11,12 +11,22 @@ A transaction counts as having written when any of these holds:
 - the session holds changes not flushed yet;
 - work waits for the commit in `session.info` (jobs to enqueue, files to delete): modules that queue
   such work name its key with `waits_for_commit`.
+
+On PostgreSQL the app's connections run in autocommit (app/connections.py) and a unit of work opens
+its database transaction only at its first statement that needs one: anything but a plain SELECT, and a
+SELECT that locks rows. Plain reads before it each run alone, which READ COMMITTED gives them anyway
+(every statement of a transaction takes its own snapshot), so a unit that only reads costs neither
+BEGIN nor ROLLBACK, and what a unit writes, or locks, still commits or rolls back as one.
 """
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_LOG = "write_log"  # session.info and connection execution option: this transaction's WriteLog
+# Engine execution option of an engine whose connections run in autocommit: open a transaction before the
+# first statement that needs one. A connection that names its own isolation level gets just that.
+BEGIN_AT_FIRST_WRITE = "begin_at_first_write"
 _AFTER_COMMIT_KEYS: set[str] = set()
 
 
@@ -67,17 +77,23 @@ def _drop_log(session, transaction):
 @event.listens_for(Dialect, "do_execute")
 @event.listens_for(Dialect, "do_executemany")
 def _note_write(cursor, statement, parameters, context):
-    _note(context)
+    _note(cursor, context)
 
 
 @event.listens_for(Dialect, "do_execute_no_params")
 def _note_write_no_params(cursor, statement, context):
-    _note(context)
+    _note(cursor, context)
 
 
-def _note(context) -> None:
-    log = context.execution_options.get(WRITE_LOG)
-    if log is not None and not log.wrote and not _reads_only(context.compiled):
+def _note(cursor, context) -> None:
+    options, compiled = context.execution_options, context.compiled
+    reads_only = _reads_only(compiled)
+    if options.get(BEGIN_AT_FIRST_WRITE) and "isolation_level" not in options:
+        locks = reads_only and getattr(compiled.statement, "_for_update_arg", None) is not None
+        if (locks or not reads_only) and cursor.connection.info.transaction_status == TransactionStatus.IDLE:
+            cursor.execute("BEGIN")
+    log = options.get(WRITE_LOG)
+    if log is not None and not log.wrote and not reads_only:
         log.wrote = True
 
 

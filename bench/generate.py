@@ -259,7 +259,10 @@ def fill_tenant(tenant_id, people_count: int, pools: Pools) -> dict[str, int]:
                (Lead, LEAD_COLUMNS, make.leads(people_count // 5)),
                (Deal, DEAL_COLUMNS, make.deals(people_count // 4, people, stages, currency)))
     counts = {}
-    with db.engine.begin() as connection:
+    # COPY goes to the driver past the statement hook that opens a transaction on the app's autocommit
+    # connections (app/transactions.py): ask for one, so a tenant's rows land together.
+    isolation = {"isolation_level": "READ COMMITTED"} if db.engine.dialect.name == "postgresql" else {}
+    with db.engine.connect().execution_options(**isolation) as connection, connection.begin():
         for model, columns, rows in records:
             counts[model.__tablename__] = write(connection, schema, model, columns, rows)
             write(connection, schema, AuditEvent, AUDIT_COLUMNS, make.audit_events(rows, model.__audit_name__))
