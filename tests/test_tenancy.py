@@ -1,6 +1,6 @@
 """The query guard: tenant criteria on every statement, refusal with no tenant in context."""
 import pytest
-from sqlalchemy import delete, func, insert, select, union_all, update
+from sqlalchemy import bindparam, delete, func, insert, select, union_all, update
 
 from app.errors import NoTenantContext
 from app.extensions import db
@@ -108,3 +108,25 @@ def test_statements_on_shared_tables_are_not_narrowed_to_the_tenant(app, two_ten
         assert {a.id, b.id} <= set(db.session.scalars(select(User.tenant_id)))
         with pytest.raises(NoTenantContext):
             db.session.execute(select(AuditEvent.__table__.c.action).where(AuditEvent.__table__.c.tenant_id == b.id))
+
+
+def test_refusals_hold_when_the_guard_answers_from_what_it_remembers(app, two_tenants):
+    """The guard remembers, per statement shape, whether it names tenant tables: asking again, with other
+    values or a statement built once, refuses the same, and a shared table's answer covers no tenant table."""
+    a, _ = two_tenants
+    by_action = select(AuditEvent.action).where(AuditEvent.action == bindparam("action"))
+    with app.app_context():
+        for _ in range(2):
+            assert db.session.scalars(select(User.email).where(User.email == "nobody@example.com")).all() == []
+            for action in ("marker.alpha", "marker.bravo"):
+                with pytest.raises(NoTenantContext):
+                    db.session.execute(by_action, {"action": action})
+                with pytest.raises(NoTenantContext):
+                    db.session.execute(select(AuditEvent.action).where(AuditEvent.action == action))
+            with pytest.raises(NoTenantContext):
+                db.session.execute(select(User.email).where(User.id.in_(select(AuditEvent.actor_id))))
+        with tenant_context(a.id, channel="cli"):
+            for _ in range(2):
+                assert db.session.scalars(by_action, {"action": "marker.bravo"}).all() == []
+                with pytest.raises(NoTenantContext):
+                    db.session.execute(select(AuditEvent.__table__.c.action))

@@ -129,3 +129,17 @@ def test_a_token_whose_user_belongs_to_another_tenant_is_refused(app, make_tenan
         db.session.get(User, acme.users["rep"].id).tenant_id = other.id
         db.session.commit()
         assert tokens.authenticate(secret) is None
+
+
+def test_the_token_statement_built_once_binds_each_calls_secret(app, make_tenant):
+    acme, other = make_tenant("Acme", roles=("rep",)), make_tenant("Other")
+    with app.app_context():
+        secrets = {}
+        for tenant, user in ((acme, acme.users["rep"]), (other, other.admin)):
+            with tenant_context(tenant.id, channel="web", user_id=user.id) as ctx:
+                secrets[user.id] = tokens.create_token(ctx, data=TokenCreate(name="script"))[1]
+        for _ in range(2):  # the second round runs the cached compiled statement
+            for user_id, secret in secrets.items():
+                assert tokens.authenticate(secret).user_id == user_id
+        assert {tokens.authenticate(s).tenant_id for s in secrets.values()} == {acme.id, other.id}
+        assert tokens.authenticate(next(iter(secrets.values())) + "x") is None

@@ -1,5 +1,6 @@
 """People (contacts): listing with keyset pages, duplicates, editing, bulk actions, trash and merge."""
 import re
+from functools import lru_cache
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
@@ -66,10 +67,7 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     read in the same one statement: no entities to load and track, for lists that only show them.
     """
     require(ctx, "contact:read")
-    keys, kinds = sort_keys(SORTS, sort)
-    stmt, item = page_select(Person, keys, columns, joined=JOINED_COLUMNS, row=PersonRow)
-    if columns and "organization_name" in columns:
-        stmt = stmt.outerjoin(Person.organization)
+    keys, kinds, stmt, item = _page_select(sort, tuple(columns) if columns is not None else None)
     for term in (q or "").split():
         condition = Person.search_text().contains(term.lower(), autoescape=True)
         digits = re.sub(r"\D", "", term)
@@ -81,6 +79,17 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     stmt = filter_common(stmt, Person, owner_id=owner_id, tag=tag, updated_since=updated_since,
                          created_since=created_since)
     return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item)
+
+
+@lru_cache(maxsize=64)
+def _page_select(sort: str, columns: tuple | None) -> tuple:
+    """The sort keys and kinds, the unfiltered page statement and the row maker of a list of people: built once
+    per sort and columns (statements are immutable), as building them cost 5% of an API list request."""
+    keys, kinds = sort_keys(SORTS, sort)
+    stmt, item = page_select(Person, keys, columns, joined=JOINED_COLUMNS, row=PersonRow)
+    if columns and "organization_name" in columns:
+        stmt = stmt.outerjoin(Person.organization)
+    return keys, kinds, stmt, item
 
 
 def get_person(ctx, *, person_id) -> Person:

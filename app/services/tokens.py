@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app.errors import NotFound
 from app.extensions import db
@@ -68,6 +68,14 @@ class TokenHolder:
     settings_version: int  # the tenant's (app/services/tenant_settings.py), read here at no extra cost
 
 
+# Built once: constructing it (joins, comparisons) cost 6% of a small API request; the token's hash is bound per call.
+_HOLDER = (select(ApiToken.id, ApiToken.tenant_id, Tenant.schema_name, ApiToken.user_id, User.role,
+                  ApiToken.last_used_at, Tenant.settings_version)
+           .join(User, User.id == ApiToken.user_id).join(Tenant, Tenant.id == ApiToken.tenant_id)
+           .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                  User.active.is_(True), User.tenant_id == ApiToken.tenant_id))
+
+
 def authenticate(secret: str) -> TokenHolder | None:
     """Who the working token with this secret acts as, its user active; None for anything else.
 
@@ -76,12 +84,7 @@ def authenticate(secret: str) -> TokenHolder | None:
     """
     if not secret.startswith(PREFIX):
         return None
-    row = db.session.execute(
-        select(ApiToken.id, ApiToken.tenant_id, Tenant.schema_name, ApiToken.user_id, User.role,
-               ApiToken.last_used_at, Tenant.settings_version)
-        .join(User, User.id == ApiToken.user_id).join(Tenant, Tenant.id == ApiToken.tenant_id)
-        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
-               User.active.is_(True), User.tenant_id == ApiToken.tenant_id)).first()
+    row = db.session.execute(_HOLDER, {"token_hash": hash_token(secret)}).first()
     if row is None:
         return None
     holder = TokenHolder(*row)

@@ -139,6 +139,20 @@ def test_tokens_only_no_cookies(client, api, acme):
     assert api.get("/contacts").status_code == 200
 
 
+def test_a_browsers_cookie_sent_along_changes_nothing_and_is_not_rewritten(app, client, api, acme):
+    """The API opens no cookie session: a signed-in browser's cookie changes nothing in the answer, the answer
+    sets or clears no cookie, and the browser stays signed in."""
+    cookieless = app.test_client()
+    alone = cookieless.get("/api/v1/contacts", headers=api.headers())
+    login(client, acme.admin)
+    along = client.get("/api/v1/contacts", headers=api.headers())
+    assert along.status_code == alone.status_code == 200 and along.data == alone.data
+    assert "Set-Cookie" not in along.headers and along.headers["Vary"] == alone.headers["Vary"] == "Cookie"
+    created = client.post("/api/v1/contacts", headers=api.headers(), json={"first_name": "Cookie"})
+    assert created.status_code == 201 and "Set-Cookie" not in created.headers
+    assert client.get("/people").status_code == 200  # still signed in: not sent to the login page
+
+
 def test_unknown_ids_and_urls_are_json_404(api):
     assert api.get("/contacts/6b1c7bfe-8e4f-4f43-9a53-4f1a6b0c0d0e").get_json()["error"]["code"] == "not_found"
     assert api.get("/contacts/not-a-uuid").status_code == 404
