@@ -1,4 +1,5 @@
 """People: the service (lists, duplicates, versions, bulk actions, trash, merge) and its pages."""
+import re
 import uuid
 from datetime import timedelta
 
@@ -553,3 +554,49 @@ def test_person_page_names_the_owner_on_the_overview_and_the_organisation_on_eve
         timeline = client.get(f"/people/{ada}?tab=timeline").get_data(as_text=True)
     assert "Analytical Engines" in timeline
     assert not [s for s in seen if "users.id IN" in s], "\n".join(seen)  # the owner's name is not shown here
+
+
+def test_list_rows_markup_is_pinned(app, client, make_tenant):
+    """The rows' exact markup (links, labels, escaping, empty cells, custom columns), so rewriting the row
+    template for speed cannot change what the list shows."""
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        custom_fields.create_field(ctx, data=FieldDefinition(entity="person", label="Shoe size", type="number",
+                                                             show_in_list=True))
+        hens = organizations.create_organization(ctx, data=OrganizationInput(name="Hen & Co")).id
+        full = person(ctx, "<b>Ada</b>", "O'Hen", title="Buyer", email="ada@example.com", phone="+44 20 7946 0000",
+                      organization_id=hens, owner_id=acme.admin.id, tags=["vip", "a<b"], custom={"shoe_size": "44"})
+        full_id, full_phone, bare_id = full.id, full.phone_e164, person(ctx, "", "Zed").id
+        owner = acme.admin.name
+    login(client, acme.admin)
+    for headers in ({}, ROWS):
+        page = client.get("/people?sort=name&dir=asc", headers=headers).get_data(as_text=True)
+        start, end = page.index('\n<tr id="person-'), page.rindex("</tr>\n") + len("</tr>\n")
+        rows = re.sub(r'(data-label="(?:Added|Updated)">)[A-Z][a-z]{2} \d{1,2}, \d{4}<', r"\1DAY<", page[start:end])
+        assert rows == f"""
+<tr id="person-{full_id}">
+  <td><input type="checkbox" name="ids" value="{full_id}" form="people-bulk" aria-label="Select &lt;b&gt;Ada&lt;/b&gt; O&#39;Hen"></td>
+  <td data-label="Name"><a href="/people/{full_id}">&lt;b&gt;Ada&lt;/b&gt; O&#39;Hen</a><br><small>Buyer</small></td>
+  <td data-label="Email"><a href="mailto:ada@example.com">ada@example.com</a></td>
+  <td data-label="Phone"><a href="tel:{full_phone}">+44 20 7946 0000</a></td>
+  <td data-label="Organisation"><a href="/organizations/{hens}">Hen &amp; Co</a></td>
+  <td data-label="Owner">{owner}</td>
+  <td data-label="Tags"><span class="tag">vip</span> <span class="tag">a&lt;b</span> </td>
+  <td data-label="Added">DAY</td>
+  <td data-label="Updated">DAY</td>
+  <td data-label="Shoe size">44</td>
+</tr>
+
+<tr id="person-{bare_id}">
+  <td><input type="checkbox" name="ids" value="{bare_id}" form="people-bulk" aria-label="Select Zed"></td>
+  <td data-label="Name"><a href="/people/{bare_id}">Zed</a></td>
+  <td data-label="Email"></td>
+  <td data-label="Phone"></td>
+  <td data-label="Organisation"></td>
+  <td data-label="Owner">{owner}</td>
+  <td data-label="Tags"></td>
+  <td data-label="Added">DAY</td>
+  <td data-label="Updated">DAY</td>
+  <td data-label="Shoe size"><span class="muted">—</span></td>
+</tr>
+""", rows

@@ -52,5 +52,5 @@ def register_web(app: Flask) -> None:
     def mfa_banner():
         """The admin MFA reminder, on every page of a signed-in admin who still needs it."""
         if current_user.is_authenticated:
-            return {"mfa_banner": mfa_requirement(current_user)}
+            return {"mfa_banner": mfa_requirement(current_user._get_current_object())}
         return {}

@@ -51,6 +51,9 @@ def install_template_gettext(app) -> None:
         npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(context, singular, plural, n),
         newstyle=True,
     )
+    # `_` is Jinja's alias that looks `gettext` up in the template's context on every call, for templates
+    # that bring their own; none does, so `_` is `gettext` itself: one lookup and one call less per text.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
 
 
 def _request_zone_and_locale():

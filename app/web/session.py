@@ -38,9 +38,9 @@ def init_app(app: Flask) -> None:
         if request.blueprint == "api":  # the API's door reads a bearer token, never the session cookie
             return None
         if current_user.is_authenticated:
-            g.ctx = open_context(db.session, current_user.tenant, channel="web",
-                                 user=current_user, request_id=g.get("request_id"))
-            return _gate(current_user)
+            user = current_user._get_current_object()  # the User itself: each read through the proxy costs calls
+            g.ctx = open_context(db.session, user.tenant, channel="web", user=user, request_id=g.get("request_id"))
+            return _gate(user)
         return None
 
     @app.after_request
