@@ -6,11 +6,12 @@ Signs in as the data set's first user of --role (bench/generate.py's users) and 
 times, printing the median wall and CPU time and the Python function calls per request (cProfile's
 count: unlike times, it holds still on a shared, noisy machine). --cprofile N also prints the N
 functions with the most cumulative time. The garbage collector is set as wsgi.py sets it. Pages that
-write (note, api-create) add records to the data set.
+write (note, api-create) add records to the data set; move moves deals of it.
 """
 import argparse
 import cProfile
 import gc
+import itertools
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pages import CSRF, PERSON_LINK, first  # noqa: E402
+from pages import CSRF, DEAL_CARD, PERSON_LINK, first, stage_ids  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -43,6 +44,22 @@ def sign_in(size: str, role: str):
     return client, user, PERSON_LINK.findall(people)[0], first(CSRF, people)
 
 
+def mover(client, csrf):
+    """A move of a deal as the load runner makes one: the board's cards, in turn, to its stages in turn
+    (HTMX, so the answer is the two columns the move changed). Reads the board at its first call."""
+    turns, cards, stages = itertools.count(), [], []
+
+    def move():
+        if not cards:
+            board = client.get("/deals/board").get_data(as_text=True)
+            cards.extend(DEAL_CARD.findall(board))
+            stages.extend(stage_ids(board))
+        turn = next(turns)
+        return client.post(f"/deals/{cards[turn % len(cards)]}/move", data={"stage_id": stages[turn % len(stages)]},
+                           headers={"HX-Request": "true", "X-CSRFToken": csrf})
+    return move
+
+
 def pages(client, user, person, csrf) -> dict:
     api = {"Authorization": f"Bearer {user['token']}"}
     return {
@@ -53,6 +70,7 @@ def pages(client, user, person, csrf) -> dict:
         "detail": lambda: client.get(f"/people/{person}"),
         "timeline": lambda: client.get(f"/people/{person}?tab=timeline"),
         "board": lambda: client.get("/deals/board"),
+        "move": mover(client, csrf),
         "api-list": lambda: client.get("/api/v1/contacts?limit=50", headers=api),
         "note": lambda: client.post("/activities", headers={"HX-Request": "true", "X-CSRFToken": csrf}, data={
             "subject_type": "person", "subject_id": person, "kind": "note", "subject": "Called about the order"}),

@@ -53,6 +53,8 @@ class Person(Record, Base):
         Index("ix_people_tenant_owner", "tenant_id", "owner_id"),
         # The dashboard's people counts (the team's, one owner's) read this index alone, not the rows.
         partial_index("ix_people_live_owner", "tenant_id", "owner_id", where=LIVE),
+        # The dashboard's people added by week (the team's, one owner's), from the index alone.
+        partial_index("ix_people_live_created", "tenant_id", "created_at", "owner_id", where=LIVE),
         # One trigram index over what the search box matches (see Person.search_text): a single
         # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
         Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),

@@ -17,6 +17,7 @@ from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.models import Activity, Deal, Person, Tenant
 from app.models.activities import ACTIVITY_KINDS, open_task_conditions
+from app.models.deals import status_is
 from app.models.base import utcnow
 from app.permissions import can, require
 from app.services import users
@@ -190,10 +191,13 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
 
 
 def _deals_by_stage(ctx, board: Dashboard, scope) -> Chart:
-    """Open deals per open stage of every pipeline; also fills the open deal count and value."""
+    """Open deals per open stage of every pipeline; also fills the open deal count and value.
+
+    count(*) and the status written into the SQL: the open deals' partial index answers it alone.
+    """
     rows = db.session.execute(
-        select(Deal.stage_id, Deal.currency, func.count(Deal.id), func.sum(Deal.value))
-        .where(Deal.status == "open", _mine(Deal.owner_id, scope)).group_by(Deal.stage_id, Deal.currency)).all()
+        select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
+        .where(status_is("open"), _mine(Deal.owner_id, scope)).group_by(Deal.stage_id, Deal.currency)).all()
     counts: dict[uuid.UUID, int] = {}
     board.open_value = Money(board.currency)
     for stage_id, currency, count, total in rows:
@@ -218,8 +222,8 @@ def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
     edges = [start_of_day(first, zone) for first in firsts]
     period = _period(Deal.closed_at, edges)
     rows = db.session.execute(
-        select(period, Deal.currency, func.count(Deal.id), func.sum(Deal.value))
-        .where(Deal.status == "won", Deal.closed_at >= edges[0], Deal.closed_at < edges[-1],
+        select(period, Deal.currency, func.count(), func.sum(Deal.value))
+        .where(status_is("won"), Deal.closed_at >= edges[0], Deal.closed_at < edges[-1],
                _mine(Deal.owner_id, scope)).group_by(period, Deal.currency)).all()
     months = [Money(board.currency) for _first in firsts[:-1]]
     for index, currency, count, total in rows:
@@ -242,7 +246,7 @@ def _people_by_week(scope, today: date, zone) -> Chart:
     edges = [start_of_day(day, zone) for day in mondays]
     period = _period(Person.created_at, edges)
     rows = dict(db.session.execute(
-        select(period, func.count(Person.id))
+        select(period, func.count())
         .where(Person.created_at >= edges[0], Person.created_at < edges[-1], _mine(Person.owner_id, scope))
         .group_by(period)).all())
     return Chart(key="people-by-week", title=_("New people by week"), kind="line",
@@ -267,5 +271,5 @@ def _deals_closing(scope, today: date) -> list[Deal]:
     """Open deals expected to close by the end of this week (Sunday), overdue ones first."""
     sunday = today + timedelta(days=6 - today.weekday())
     return list(db.session.scalars(
-        select(Deal).where(Deal.status == "open", Deal.expected_close <= sunday, _mine(Deal.owner_id, scope))
+        select(Deal).where(status_is("open"), Deal.expected_close <= sunday, _mine(Deal.owner_id, scope))
         .order_by(Deal.expected_close, Deal.id).limit(TODAY_LIMIT)))
