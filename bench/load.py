@@ -89,24 +89,27 @@ class MemoryWatch(threading.Thread):
 
 def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, duration: int, out: Path,
            tags: tuple[str, ...] = (), prefix: str = "") -> dict:
-    """Run Locust headless for `duration` seconds (only the tasks tagged `tags`, when given); returns its
-    per-operation figures. Its statistics start once every user has started (--reset-stats)."""
+    """Run Locust headless (only the tasks tagged `tags`, when given) and return its per-operation figures.
+    Its statistics cover `duration` seconds from when every user has signed in and loaded its first pages
+    (locustfile.started); the run ends then, or at the latest 120 s later."""
     prefix = out / f"{prefix}{mode}-{'-'.join(classes + list(tags))}"
-    # People sign in over time: in users mode the users start over 20 s (their first pages are a burst
-    # of their own), in saturation mode over 5 s. The statistics cover `duration` after the last start.
+    # People sign in over time: in users mode the users start over 20 s, in saturation mode over 5 s.
     ramp = 20 if mode == "users" else 5
     subprocess.run([str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), *classes, "--headless",
                     *(["--tags", *tags] if tags else []),
-                    "--users", str(users), "--spawn-rate", str(max(1, users / ramp)), "--run-time", f"{duration + ramp}s",
+                    "--users", str(users), "--spawn-rate", str(max(1, users / ramp)),
+                    "--run-time", f"{duration + ramp + 120}s",
                     "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-                    "--stop-timeout", "5", "--reset-stats"],
-                   env={**os.environ, "BENCH_DATASET": str(dataset), "BENCH_MODE": mode}, check=False,
-                   stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"), timeout=duration + ramp + 120)
+                    "--stop-timeout", "5"],
+                   env={**os.environ, "BENCH_DATASET": str(dataset), "BENCH_MODE": mode,
+                        "BENCH_COUNT_S": str(duration)},
+                   check=False, stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),
+                   timeout=duration + ramp + 180)
     figures = {}
     with open(f"{prefix}_stats.csv") as stats:
         for row in csv.DictReader(stats):
-            if row["Name"] == "Aggregated" or row["Name"].startswith("login"):
-                continue
+            if row["Name"] == "Aggregated" or row["Name"].startswith("login") or row["Request Count"] == "0":
+                continue  # signing in, and first pages only on_start asked for (before the statistics restarted)
             figures[row["Name"]] = {"rps": float(row["Requests/s"]), "p50": float(row["50%"]),
                                     "p95": float(row["95%"]), "p99": float(row["99%"]),
                                     "requests": int(row["Request Count"]), "errors": int(row["Failure Count"])}

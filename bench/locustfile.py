@@ -3,13 +3,15 @@
 RoostUser signs in as one of the data set's users and repeats a realistic mix of pages and writes;
 CeilingUser asks the minimal app of bench/ceiling.py for the same list and search. BENCH_DATASET names
 the data set's JSON (bench/generate.py), BENCH_MODE is `users` (1–3 s pauses, as people work) or
-`saturation` (no pauses: the most each operation serves).
+`saturation` (no pauses: the most each operation serves). BENCH_COUNT_S is how many seconds are counted,
+from when the last user has signed in and loaded its first pages.
 """
 import itertools
 import json
 import os
 import random
 
+import gevent
 from locust import between, constant, tag, task
 from locust.contrib.fasthttp import FastHttpUser
 from pages import CSRF, DEAL_CARD, NEXT_PAGE, PERSON_LINK, first, stage_ids
@@ -18,7 +20,20 @@ DATASET = json.loads(open(os.environ["BENCH_DATASET"]).read())
 WAIT = between(1, 3) if os.environ.get("BENCH_MODE", "users") == "users" else constant(0)
 FRAGMENTS = ["an", "ann", "mar", "smi", "son", "lee", "ber", "gar", "mue", "wil"]
 SORTS = ["name", "email", "created_at", "updated_at"]
+COUNT_S = float(os.environ.get("BENCH_COUNT_S", "60"))
 _accounts = itertools.cycle(DATASET["users"])
+_started = 0
+
+
+def started(environment) -> None:
+    """Call at the end of every on_start. Once the last user has started, the statistics restart and the run
+    ends COUNT_S seconds later: signing in (a bcrypt check each) and the first pages are a burst of their own,
+    not the mix, and at saturation 100 sign-ins take seconds of both cores."""
+    global _started
+    _started += 1
+    if _started == environment.runner.target_user_count:
+        environment.runner.stats.reset_all()
+        gevent.spawn_later(COUNT_S, environment.runner.quit)
 
 
 class RoostUser(FastHttpUser):
@@ -27,6 +42,12 @@ class RoostUser(FastHttpUser):
     wait_time = WAIT
 
     def on_start(self):
+        try:
+            self._sign_in()
+        finally:
+            started(self.environment)
+
+    def _sign_in(self):
         self.account = next(_accounts)
         self.api = {"Authorization": f"Bearer {self.account['token']}"}
         page = self.client.get("/login", name="login form").text
@@ -121,6 +142,7 @@ class CeilingUser(FastHttpUser):
 
     def on_start(self):
         self.tenant = DATASET["tenants"][0]["id"]
+        started(self.environment)
 
     @tag("ceiling-list")
     @task(1)
