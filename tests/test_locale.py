@@ -64,3 +64,24 @@ def test_remembered_formats_follow_the_request_locale(app):
         moment = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)  # a datetime goes to Babel (the user's zone)
         assert locale.format_date(moment) == flask_babel.format_date(moment)
         assert locale.format_date(date(2026, 3, 1), "y") == "2026"
+
+
+TEMPLATES = ["{{ _('Home') }} {{ _('100%% sure') }} {{ gettext('Hi %(name)s', name=who) }}",
+             "{% trans %}Plain{% endtrans %} {% trans n=3 %}{{ n }}% of <b>{{ who }}</b>{% endtrans %}",
+             "{% set label = _('Name') %}{{ label }}|{{ label ~ who }}|"
+             "{{ _('Select %(name)s', name='%(name)s') % {'name': who} }}"]
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_templates_translate_as_jinja_newstyle_gettext_does(plain_app, autoescape):
+    """Texts without variables are kept per catalog (locale._template_gettext): the same answer, Markup or not."""
+    import jinja2
+    with plain_app.test_request_context("/"):
+        translations = flask_babel.get_translations()
+        reference = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        reference.install_gettext_callables(translations.ugettext, translations.ungettext, newstyle=True)
+        ours = plain_app.jinja_env.overlay(autoescape=autoescape)
+        for source in TEMPLATES:
+            expected = reference.from_string(source).render(who="<Ann & Co>")
+            for _ in range(2):  # the second time from memory
+                assert ours.from_string(source).render(who="<Ann & Co>") == expected, source

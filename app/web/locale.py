@@ -7,6 +7,8 @@ import flask_babel
 from babel import Locale, dates
 from flask import g, has_request_context, request
 from flask_babel import get_locale, get_timezone, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.extensions import db
 from app.models import Tenant
@@ -45,7 +47,7 @@ def install_template_gettext(app) -> None:
     """Templates translate through the request's catalog (see _request_translations). Nothing here
     switches locale within a request (no force_locale), so one lookup per request is exact."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: _request_translations().ugettext(string),
+        gettext=_translate,  # wrapped by Jinja, then replaced below by _template_gettext
         ngettext=lambda singular, plural, n: _request_translations().ungettext(singular, plural, n),
         pgettext=lambda context, string: _request_translations().upgettext(context, string),
         npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(context, singular, plural, n),
@@ -53,7 +55,31 @@ def install_template_gettext(app) -> None:
     )
     # `_` is Jinja's alias that looks `gettext` up in the template's context on every call, for templates
     # that bring their own; none does, so `_` is `gettext` itself: one lookup and one call less per text.
-    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _template_gettext
+
+
+def _translate(string: str) -> str:
+    return _request_translations().ugettext(string)
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """What Jinja's newstyle gettext answers (the translation, as Markup where the template autoescapes, always
+    %-formatted with the variables escaped), with a text without variables kept per catalog: a list page
+    translates some 70 texts, and each cost two context calls, a Markup and a Markup `%` (1,700 of its 29,000
+    Python calls)."""
+    autoescape = context.eval_ctx.autoescape
+    if variables:
+        text = _translate(string)
+        return (Markup(text) if autoescape else text) % variables
+    return _plain_text(_request_translations(), string, autoescape)
+
+
+@lru_cache(maxsize=4096)
+def _plain_text(translations, string: str, autoescape: bool):
+    """A text without variables as a template shows it, per catalog (one per locale, kept by Flask-Babel)."""
+    text = translations.ugettext(string)
+    return (Markup(text) if autoescape else text) % {}
 
 
 def _request_zone_and_locale():
