@@ -1,11 +1,11 @@
-"""url_with_id writes what url_for writes, for any id, building each URL once per request."""
+"""url_with_id and fixed_url write what url_for writes; url_with_id builds each URL once per request."""
 import uuid
 
 import pytest
 from flask import url_for
 
 from app import create_app
-from app.web.urls import url_with_id
+from app.web.urls import fixed_url, url_with_id
 from tests.conftest import app_config
 
 
@@ -36,3 +36,12 @@ def test_url_with_id_is_made_anew_for_each_request(plain_app):
         second = url_with_id("people.detail", "person_id")
     record_id = uuid.uuid4()
     assert (first(record_id), second(record_id)) == (f"/one/people/{record_id}", f"/two/people/{record_id}")
+
+
+@pytest.mark.parametrize("endpoint, values", [("people.index", {}), ("static", {"filename": "app.css"}),
+                                              ("pwa.manifest", {})])
+def test_fixed_url_writes_what_url_for_writes_under_each_script_root(plain_app, endpoint, values):
+    for root in ("", "/roost", "/other/mount"):
+        with plain_app.test_request_context("/", base_url=f"http://example.test{root}"):
+            assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+            assert fixed_url(endpoint, **values).startswith(root + "/")

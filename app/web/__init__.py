@@ -32,7 +32,7 @@ from app.web import (
 )
 from app.web.locale import day_formatter, format_currency, format_date, format_datetime
 from app.web.rendering import custom_value
-from app.web.urls import url_with_id
+from app.web.urls import fixed_url, url_with_id
 
 
 def register_web(app: Flask) -> None:
@@ -45,7 +45,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, day_formatter=day_formatter, format_datetime=format_datetime,
-        format_currency=format_currency, custom_value=custom_value, url_with_id=url_with_id,
+        format_currency=format_currency, custom_value=custom_value, url_with_id=url_with_id, fixed_url=fixed_url,
     )
 
     @app.context_processor
