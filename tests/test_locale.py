@@ -49,6 +49,7 @@ def test_format_date_says_what_flask_babel_says(plain_app, zone):
             for format in (None, "short", "medium", "long", "full", "d MMM y"):
                 expected = flask_babel.format_date(flask_babel.to_user_timezone(moment).date(), format)
                 assert locale.format_date(moment, format) == expected, (moment, format)
+                assert locale.day_formatter(format)(moment) == expected, (moment, format)
 
 
 def test_remembered_formats_follow_the_request_locale(app):
