@@ -12,18 +12,24 @@ from app.models.base import utcnow
 from app.services import audit
 
 
-def get_record(ctx, model, record_id, *, include_deleted: bool = False):
-    """One record of the tenant by id; not found when missing, trashed, or another tenant's."""
+def get_record(ctx, model, record_id, *, include_deleted: bool = False, joined=None):
+    """One record of the tenant by id; not found when missing, trashed, or another tenant's.
+
+    `joined`, (a relationship of the model, a column of the model it leads to), reads that column of the
+    related record in the same statement, the guard's criteria in the join: the answer is then (record, value),
+    the value None when no record is related (or it is trashed, unless include_deleted).
+    """
     if not isinstance(record_id, uuid.UUID):
         try:
             record_id = uuid.UUID(str(record_id))
         except ValueError:
             raise NotFound(_("This record does not exist.")) from None
-    stmt = select(model).where(model.id == record_id).execution_options(include_deleted=include_deleted)
-    record = db.session.scalar(stmt)
-    if record is None:
+    stmt = select(model) if joined is None else select(model, joined[1]).outerjoin(joined[0])
+    stmt = stmt.where(model.id == record_id).execution_options(include_deleted=include_deleted)
+    row = db.session.execute(stmt).first()
+    if row is None:
         raise NotFound(_("This record does not exist or was deleted."))
-    return record
+    return row[0] if joined is None else tuple(row)
 
 
 class StaleEdit(Conflict):
