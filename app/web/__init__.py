@@ -30,7 +30,7 @@ from app.web import (
     trash,
     webhooks,
 )
-from app.web.locale import datetime_formatter, day_formatter, format_currency, format_date, format_datetime
+from app.web.locale import day_formatter, format_currency, format_date, format_datetime
 from app.web.rendering import custom_value
 from app.web.urls import url_with_id
 
@@ -45,7 +45,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, day_formatter=day_formatter, format_datetime=format_datetime,
-        datetime_formatter=datetime_formatter,
         format_currency=format_currency, custom_value=custom_value, url_with_id=url_with_id,
     )
 

@@ -125,7 +125,7 @@ class ItemParts:
         self._edit_url = url_with_id("activities.edit", "activity_id", subject_type=subject_type,
                                      subject_id=subject_id)
         self._delete_url = url_with_id("activities.delete", "activity_id")
-        self._format_time = datetime_formatter("short")
+        self.format_time = datetime_formatter("short")  # a task's due time too
 
     def __call__(self, item) -> tuple:
         """(id, edit URL, delete URL, time as ISO 8601, time as text, who logged it, title and text of the door,
@@ -134,7 +134,7 @@ class ItemParts:
         by = self._timeline.names.get(user_id, texts.the_system if user_id is None else texts.a_former_user)
         link = self._timeline.link_of(item)
         return (item_id, self._edit_url(item_id), self._delete_url(item_id), item.occurred_at.isoformat(),
-                self._format_time(item.occurred_at), by, *texts.door(item.channel),
+                self.format_time(item.occurred_at), by, *texts.door(item.channel),
                 *((record_url(link[0], link[1]), link[2]) if link else (None, None)))
 
 
