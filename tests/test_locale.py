@@ -30,13 +30,15 @@ def plain_app():
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_format_datetime_says_what_flask_babel_says(plain_app, zone):
+def test_format_datetime_and_its_list_formatter_say_what_flask_babel_says(plain_app, zone):
     with plain_app.test_request_context("/"):
         g._flask_babel = SimpleNamespace(babel_tzinfo=pytz.timezone(zone))
-        for moment in MOMENTS:
-            for format in FORMATS:
-                assert locale.format_datetime(moment, format) == flask_babel.format_datetime(moment, format), \
-                    (moment, format)
+        for format in FORMATS:
+            formatter = locale.datetime_formatter(format)  # a list's: the same texts
+            for moment in MOMENTS:
+                expected = flask_babel.format_datetime(moment, format)
+                assert locale.format_datetime(moment, format) == expected, (moment, format)
+                assert formatter(moment) == expected, (moment, format)
         # No time given: now, in the user's zone.
         assert locale.format_datetime(None, "yyyy-MM-dd HH") == flask_babel.format_datetime(None, "yyyy-MM-dd HH")
 

@@ -556,6 +556,43 @@ def test_person_page_names_the_owner_on_the_overview_and_the_organisation_on_eve
     assert not [s for s in seen if "users.id IN" in s], "\n".join(seen)  # the owner's name is not shown here
 
 
+
+def test_person_page_reads_the_person_with_their_organisations_name(app, client, make_tenant):
+    """One statement for both on every tab; the timeline's links to that organisation reuse the name."""
+    from app.schemas.activities import ActivityCreate
+    from app.services import activities, records
+    from tests.test_activities import statements_during
+
+    acme, other = make_tenant("Acme"), make_tenant("Other")
+    with app.app_context(), tenant_context(other.id, channel="cli", user_id=other.admin.id) as ctx:
+        theirs = person(ctx, "Secret").id
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        org = organizations.create_organization(ctx, data=OrganizationInput(name="Analytical Engines")).id
+        gone = organizations.create_organization(ctx, data=OrganizationInput(name="Gone Ltd"))
+        ada = person(ctx, "Ada", "Lovelace", organization_id=org).id
+        bob = person(ctx, "Bob", organization_id=gone.id).id
+        nobody = person(ctx, "Cy").id
+        activities.log_activity(ctx, data=ActivityCreate(kind="call", subject="Engines", person_id=ada,
+                                                         organization_id=org))
+        records.trash(ctx, gone, label=gone.name)  # trashed, but Bob still points at it
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=acme.admin.id) as ctx:
+        found, name = people.get_person_and_organization_name(ctx, person_id=ada)
+        assert (found.id, name) == (ada, "Analytical Engines")
+        assert people.get_person_and_organization_name(ctx, person_id=bob)[1] is None
+        assert people.get_person_and_organization_name(ctx, person_id=nobody)[1] is None
+        with pytest.raises(NotFound):
+            people.get_person_and_organization_name(ctx, person_id=theirs)
+    login(client, acme.admin)
+    link = f'<a href="/organizations/{org}">Analytical Engines</a>'
+    for tab in ("overview", "timeline", "files"):
+        client.get(f"/people/{ada}?tab={tab}")  # warm up
+        with app.app_context():
+            seen = statements_during(lambda: client.get(f"/people/{ada}?tab={tab}"))
+        page = client.get(f"/people/{ada}?tab={tab}").get_data(as_text=True)
+        assert page.count(link) == (2 if tab in ("overview", "timeline") else 1), tab  # + the item's or the section's
+        assert len([s for s in seen if "organizations" in s]) == 1, "\n".join(seen)
+    assert "Gone Ltd" not in client.get(f"/people/{bob}?tab=timeline").get_data(as_text=True)
+
 def test_list_rows_markup_is_pinned(app, client, make_tenant):
     """The rows' exact markup (links, labels, escaping, empty cells, custom columns), so rewriting the row
     template for speed cannot change what the list shows."""

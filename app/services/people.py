@@ -98,6 +98,13 @@ def get_person(ctx, *, person_id) -> Person:
     return records.get_record(ctx, Person, person_id)
 
 
+def get_person_and_organization_name(ctx, *, person_id) -> tuple[Person, str | None]:
+    """One person of the tenant and the name of their organisation (None without one), in one statement:
+    every tab of a person's page shows both."""
+    require(ctx, "contact:read")
+    return records.get_record(ctx, Person, person_id, joined=(Person.organization, Organization.name))
+
+
 def get_many(ctx, *, ids) -> list[Person]:
     """The tenant's people among `ids` (for confirming a bulk action), by name."""
     require(ctx, "contact:read")

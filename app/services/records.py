@@ -1,9 +1,10 @@
 """What every CRM record's service shares: loading one, safe edits, the trash."""
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
@@ -12,18 +13,30 @@ from app.models.base import utcnow
 from app.services import audit
 
 
-def get_record(ctx, model, record_id, *, include_deleted: bool = False):
-    """One record of the tenant by id; not found when missing, trashed, or another tenant's."""
+def get_record(ctx, model, record_id, *, include_deleted: bool = False, joined=None):
+    """One record of the tenant by id; not found when missing, trashed, or another tenant's.
+
+    `joined`, (a relationship of the model, a column of the model it leads to), reads that column of the
+    related record in the same statement, the guard's criteria in the join: the answer is then (record, value),
+    the value None when no record is related (or it is trashed, unless include_deleted).
+    """
     if not isinstance(record_id, uuid.UUID):
         try:
             record_id = uuid.UUID(str(record_id))
         except ValueError:
             raise NotFound(_("This record does not exist.")) from None
-    stmt = select(model).where(model.id == record_id).execution_options(include_deleted=include_deleted)
-    record = db.session.scalar(stmt)
-    if record is None:
+    row = db.session.execute(_record_select(model, include_deleted, joined), {"record_id": record_id}).first()
+    if row is None:
         raise NotFound(_("This record does not exist or was deleted."))
-    return record
+    return row[0] if joined is None else tuple(row)
+
+
+@lru_cache(maxsize=256)
+def _record_select(model, include_deleted: bool, joined) -> Select:
+    """get_record's statement, the id a parameter: built once per model (statements are immutable), as building
+    it cost a tenth of loading the record."""
+    stmt = select(model) if joined is None else select(model, joined[1]).outerjoin(joined[0])
+    return stmt.where(model.id == bindparam("record_id")).execution_options(include_deleted=include_deleted)
 
 
 class StaleEdit(Conflict):

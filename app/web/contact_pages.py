@@ -166,17 +166,19 @@ class RecordPages:
 TABS = ("overview", "timeline", "deals", "files")
 
 
-def detail_tab(pages: RecordPages, record) -> tuple[str, dict]:
+def detail_tab(pages: RecordPages, record, *, known_labels: dict | None = None) -> tuple[str, dict]:
     """The tab of a record's page the query string asks for (Overview when unknown or not allowed) and what it shows.
 
     The Overview's own content is left to the caller; the other tabs are the same for people and organisations.
+    `known_labels`: names of related records the page has read already, for the timeline (see record_labels).
     """
     tab = request.args.get("tab", "overview")
     if tab not in TABS or (tab == "deals" and not can(g.ctx, "deal:read")):
         tab = "overview"
     subject = {f"{pages.noun}_id": record.id}
     if tab == "timeline":
-        return tab, {"timeline": activities.timeline_of(g.ctx, record, before=request.args.get("before"))}
+        return tab, {"timeline": activities.timeline_of(g.ctx, record, before=request.args.get("before"),
+                                                        known_labels=known_labels)}
     if tab == "deals":
         return tab, {"deals": deals.list_for(g.ctx, **subject)}
     if tab == "files":

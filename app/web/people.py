@@ -151,20 +151,22 @@ def _parse(form, fields=None):
 @bp.get("/<uuid:person_id>")
 def detail(person_id: uuid.UUID):
     """A person: Overview (fields, editable in place), Timeline and Deals tabs."""
-    person = people.get_person(g.ctx, person_id=person_id)
-    tab, context = detail_tab(PAGES, person)
+    person, org_name = people.get_person_and_organization_name(g.ctx, person_id=person_id)
+    tab, context = detail_tab(PAGES, person, known_labels={("organization", person.organization_id): org_name})
+    if tab == "overview":  # the only tab that shows the owner
+        context["owner_name"] = _owner_name(person)
     return render("people/detail.html", person=person, tab=tab, sections=SECTIONS, titles=SECTION_TITLES,
-                  custom_fields=custom_fields.list_fields(g.ctx, entity="person"),
-                  **_names(person, owner=tab == "overview"), **context)
+                  custom_fields=custom_fields.list_fields(g.ctx, entity="person"), org_name=org_name, **context)
 
 
-def _names(person, *, owner: bool = True) -> dict:
-    """The name of the person's organisation (every tab's subtitle) and, unless `owner` is false, of their
-    owner (only the Overview shows it)."""
-    names = dict(org_name=organizations.names_by_id(g.ctx, [person.organization_id]).get(person.organization_id))
-    if owner:
-        names["owner_name"] = users.names_by_id(g.ctx, [person.owner_id]).get(person.owner_id)
-    return names
+def _owner_name(person) -> str | None:
+    return users.names_by_id(g.ctx, [person.owner_id]).get(person.owner_id)
+
+
+def _names(person) -> dict:
+    """The names of the person's organisation and owner, which the Overview's sections show."""
+    return dict(org_name=organizations.names_by_id(g.ctx, [person.organization_id]).get(person.organization_id),
+                owner_name=_owner_name(person))
 
 
 def _section(person, section, *, editing=False, errors=None, form=None, status=200, message=None):
