@@ -69,11 +69,15 @@ class TokenHolder:
 
 
 # Built once: constructing it (joins, comparisons) cost 6% of a small API request; the token's hash is bound per call.
+# None of its tables is trashable, so include_deleted changes no row: it spares the statement the trash filter's
+# copy (app/models/records.py), so the same object runs each time and its cache key, which the tenant guard and
+# the compiled-SQL cache both need, is made once per process instead of per request (5% of a small API request).
 _HOLDER = (select(ApiToken.id, ApiToken.tenant_id, Tenant.schema_name, ApiToken.user_id, User.role,
                   ApiToken.last_used_at, Tenant.settings_version)
            .join(User, User.id == ApiToken.user_id).join(Tenant, Tenant.id == ApiToken.tenant_id)
            .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-                  User.active.is_(True), User.tenant_id == ApiToken.tenant_id))
+                  User.active.is_(True), User.tenant_id == ApiToken.tenant_id)
+           .execution_options(include_deleted=True))
 
 
 def authenticate(secret: str) -> TokenHolder | None:
