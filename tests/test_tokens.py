@@ -149,5 +149,6 @@ def test_the_token_statement_built_once_binds_each_calls_secret(app, make_tenant
 
 def test_the_token_statement_names_shared_tables_only():
     """authenticate runs it on the session's connection, past the tenant guard: it must never read tenant data."""
-    assert {table.name for table in find_tables(tokens._HOLDER, include_crud=True)} == {"api_tokens", "users", "tenants"}
-    assert not any(table.schema == TENANT_SCHEMA for table in find_tables(tokens._HOLDER, include_crud=True))
+    tables = find_tables(tokens._HOLDER, include_crud=True)
+    assert {table.name for table in tables} == {"api_tokens", "users", "tenants"}
+    assert not any(table.schema == TENANT_SCHEMA for table in tables)
