@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 import jobs
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import AuditEvent, Tenant
-from app.services import audit, tenants
+from app.schemas.accounts import TokenCreate
+from app.services import audit, tenants, tokens
 from app.tenancy import tenant_context
 from tests.conftest import PASSWORD, app_config, build_app
 
@@ -40,6 +41,20 @@ def test_login_limits_are_counted_in_redis_across_processes(app, make_tenant, re
         assert response.status_code == 422
     assert clients[1].post("/login", data={"email": acme.admin.email, "password": "bad guess"}).status_code == 429
     assert Redis.from_url(redis_url).keys("*login-account*")
+
+
+def test_api_limits_and_their_headers_are_counted_in_redis_on_the_limiters_own_connection(app, make_tenant,
+                                                                                          redis_url):
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        secret = tokens.create_token(ctx, data=TokenCreate(name="script"))[1]
+    client = app.test_client()
+    answers = [client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {secret}"}) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert [int(answer.headers["X-RateLimit-Remaining"]) for answer in answers] == [599, 598]
+    assert all(0 < int(answer.headers["Retry-After"]) <= 60 for answer in answers)
+    assert Redis.from_url(redis_url).keys("*token:*")
+    assert limiter.limiter.storage.storage.connection is not None  # not one taken from the pool per command
 
 
 def record_job_ran(ctx, *, note: str) -> None:

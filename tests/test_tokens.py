@@ -3,10 +3,12 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.sql.util import find_tables
 
 from app.errors import NotFound
 from app.extensions import db
 from app.models import ApiToken, AuditEvent, Tenant, User
+from app.models.base import TENANT_SCHEMA
 from app.schemas.accounts import TokenCreate
 from app.services import tokens, users
 from app.tenancy import tenant_context
@@ -143,3 +145,10 @@ def test_the_token_statement_built_once_binds_each_calls_secret(app, make_tenant
                 assert tokens.authenticate(secret).user_id == user_id
         assert {tokens.authenticate(s).tenant_id for s in secrets.values()} == {acme.id, other.id}
         assert tokens.authenticate(next(iter(secrets.values())) + "x") is None
+
+
+def test_the_token_statement_names_shared_tables_only():
+    """authenticate runs it on the session's connection, past the tenant guard: it must never read tenant data."""
+    tables = find_tables(tokens._HOLDER, include_crud=True)
+    assert {table.name for table in tables} == {"api_tokens", "users", "tenants"}
+    assert not any(table.schema == TENANT_SCHEMA for table in tables)

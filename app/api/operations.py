@@ -3,6 +3,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import BaseModel
@@ -106,6 +107,9 @@ def _answer(op: Operation, result):
         return "", 204
     if isinstance(result, tuple):  # a page of a list
         items, cursor = result
+        # Rows of just the columns a list reads (contact_lists.page_select) validate from their dicts: reading them
+        # as attributes took a third longer.
+        items = [vars(item) if isinstance(item, SimpleNamespace) else item for item in items]
         payload = op.response.model_validate({"items": items, "next_cursor": cursor}, from_attributes=True)
     else:
         payload = op.response.model_validate(result, from_attributes=True)

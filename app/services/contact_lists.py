@@ -54,32 +54,35 @@ def decode_cursor(cursor: str | None, kinds: tuple) -> tuple | None:
 
 def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int,
                 item=itemgetter(0)):
-    """Run `stmt`, which selects what a page shows then `keys` (the last one unique), ordered by the keys from the
-    cursor `after`; (items, next cursor). `item(row)` makes an item of a row; by default its first column."""
+    """Run `stmt` (from page_select), which selects what a page shows then `keys` (the last one unique) in their
+    order, from the cursor `after`; (items, next cursor). `item(row)` makes an item of a row; by default its first
+    column."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     position = decode_cursor(after, kinds)
     if position is not None:
         bound = tuple_(*keys) < tuple_(*position) if descending else tuple_(*keys) > tuple_(*position)
         stmt = stmt.where(bound)
-    stmt = stmt.order_by(*(key.desc() if descending else key.asc() for key in keys))
     rows = list(db.session.execute(stmt.limit(limit + 1)).all())
     cursor = encode_cursor(rows[limit - 1][-len(keys):]) if len(rows) > limit else None
     return [item(row) for row in rows[:limit]], cursor
 
 
-def page_select(model, keys: list, columns: tuple | None, *, joined: dict | None = None, row=SimpleNamespace):
-    """What a list page of `model` selects before `keys`, and how keyset_page makes an item of a row.
+def page_select(model, keys: list, columns: tuple | None, *, descending: bool, joined: dict | None = None,
+                row=SimpleNamespace):
+    """What a list page of `model` selects before `keys`, ordered by them, and how keyset_page makes an item of a row.
 
     Without `columns`: whole entities. With them: a `row(**values)` of just those, named after the model's
     columns or the expressions of `joined` (columns of a model the caller outer-joins); lighter for a list that
     only shows them. An unknown name is a bug: KeyError.
     """
+    order = [key.desc() if descending else key.asc() for key in keys]
     if columns is None:
-        return select(model, *keys), itemgetter(0)
+        return select(model, *keys).order_by(*order), itemgetter(0)
     joined = joined or {}
     mapped = model.__mapper__.column_attrs  # the ORM attributes, so the statement passes the tenant guard
     selected = [joined[name] if name in joined else getattr(model, mapped[name].key) for name in columns]
-    return select(*selected, *keys), lambda values: row(**dict(zip(columns, values)))  # zip stops before the keys
+    # zip stops before the keys
+    return select(*selected, *keys).order_by(*order), lambda values: row(**dict(zip(columns, values)))
 
 
 def since(value) -> datetime | None:

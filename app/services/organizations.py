@@ -44,7 +44,7 @@ def list_organizations(ctx, *, q=None, sort="name", descending=False, owner_id=N
     """
     require(ctx, "contact:read")
     keys, kinds = sort_keys(SORTS, sort)
-    stmt, item = page_select(Organization, keys, columns)
+    stmt, item = page_select(Organization, keys, columns, descending=descending)
     for term in (q or "").split():
         stmt = stmt.where(like_any((Organization.name, Organization.domain, Organization.website,
                                     Organization.phone, Organization.phone_e164), term))

