@@ -32,10 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or (
         app.config["REDIS_URL"] or "memory://"
     )
-    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
-        # The limiter sends two or three commands a request: one connection of its own (threads take turns on it)
-        # spares taking one from the pool and giving it back for each, a twentieth of a small API request's calls.
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"single_connection_client": True})
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

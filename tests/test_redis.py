@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 import jobs
 from app import create_app
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import AuditEvent, Tenant
 from app.schemas.accounts import TokenCreate
 from app.services import audit, tenants, tokens
@@ -43,8 +43,7 @@ def test_login_limits_are_counted_in_redis_across_processes(app, make_tenant, re
     assert Redis.from_url(redis_url).keys("*login-account*")
 
 
-def test_api_limits_and_their_headers_are_counted_in_redis_on_the_limiters_own_connection(app, make_tenant,
-                                                                                          redis_url):
+def test_api_limits_and_their_headers_are_counted_in_redis(app, make_tenant, redis_url):
     acme = make_tenant("Acme")
     with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
         secret = tokens.create_token(ctx, data=TokenCreate(name="script"))[1]
@@ -54,7 +53,14 @@ def test_api_limits_and_their_headers_are_counted_in_redis_on_the_limiters_own_c
     assert [int(answer.headers["X-RateLimit-Remaining"]) for answer in answers] == [599, 598]
     assert all(0 < int(answer.headers["Retry-After"]) <= 60 for answer in answers)
     assert Redis.from_url(redis_url).keys("*token:*")
-    assert limiter.limiter.storage.storage.connection is not None  # not one taken from the pool per command
+
+
+def test_pages_are_served_while_redis_is_down(tmp_path):
+    """The limiter connects when it first counts, not when the app is made: a worker starting while Redis is
+    down serves pages (a dedicated limiter connection, opened at start, made it fail to start)."""
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'down.db'}", REDIS_URL="redis://127.0.0.1:1/0",
+                                RATELIMIT_STORAGE_URI=None))
+    assert app.test_client().get("/login").status_code == 200
 
 
 def record_job_ran(ctx, *, note: str) -> None:
