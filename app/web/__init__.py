@@ -46,7 +46,6 @@ def register_web(app: Flask) -> None:
         can=can, ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, get_locale=get_locale,
         format_date=format_date, day_formatter=day_formatter, format_datetime=format_datetime,
         format_currency=format_currency, custom_value=custom_value, url_with_id=url_with_id, fixed_url=fixed_url,
-        plain=str,  # a translated label as plain text, escaped where written (see people/_rows.html)
     )
 
     @app.context_processor

@@ -28,7 +28,9 @@ from app.web.contact_pages import (
     team_and_owners,
     version_from,
 )
-from app.web.rendering import FORM_ERROR, form_errors, parse, render
+from app.web.locale import day_formatter
+from app.web.rendering import FORM_ERROR, custom_value, form_errors, parse, render
+from app.web.urls import url_with_id
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -65,9 +67,26 @@ def index():
     fragment = "people/_rows.html" if list_target("people") else None
     team, owners = team_and_owners(items, whole_page=fragment is None)
     empty = not items and not filters.active and not after
-    return render("people/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
-                  custom_columns=custom_columns, owners=owners, sort_labels=SORT_LABELS,
+    return render("people/index.html", fragment=fragment, rows=_rows(items, owners, custom_columns),
+                  next_cursor=cursor, filters=filters, custom_columns=custom_columns, sort_labels=SORT_LABELS,
                   head_oob=list_target("people") == "rows", team=team, empty=empty)
+
+
+def _rows(items, owners: dict, custom_columns) -> list[tuple]:
+    """What each row of the list writes, in the order templates/people/_rows.html unpacks it: read, linked and
+    formatted here. In the template each attribute read and call costs Jinja several Python calls of its own,
+    some 20 per row: a fifth of the list's calls."""
+    person_url = url_with_id("people.detail", "person_id")
+    organization_url = url_with_id("organizations.detail", "organization_id")
+    day, no_name = day_formatter(), _("(no name)")
+    rows = []
+    for p in items:
+        id = str(p.id)
+        rows.append((id, person_url(id), p.name or no_name, p.title, p.email, p.phone, p.phone_e164 or p.phone,
+                     p.organization_name and organization_url(p.organization_id), p.organization_name,
+                     owners.get(p.owner_id, ""), p.tags, day(p.created_at), day(p.updated_at),
+                     [(f.label, custom_value(f, (p.custom or {}).get(f.key))) for f in custom_columns]))
+    return rows
 
 
 @bp.post("/bulk")
