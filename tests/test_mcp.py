@@ -245,6 +245,7 @@ def test_tools_update_contacts_move_deals_and_do_tasks(app, make_tenant):
         task_id = task.structured_content["id"]
         mine = call(url, secret, "list_my_tasks").structured_content
         assert [t["id"] for t in mine["overdue"]] == [task_id] and "done" not in mine
+        assert mine["totals"] == {"overdue": 1, "today": 0, "upcoming": 0}
         assert mine["overdue"][0]["about"] == {"type": "contact", "id": contact_id, "name": "Alan Turing"}
         done = call(url, secret, "complete_task", {"task_id": task_id}).structured_content
         assert done["done"] is True

@@ -1,4 +1,5 @@
 """My tasks: grouping by the tenant's days, done/undone inline, and the overdue count for the navigation."""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -108,3 +109,54 @@ def test_overdue_count_is_one_query_per_request_and_only_for_signed_in_users(app
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(counts) == 2  # one per request, although the page renders several templates
+
+
+def test_each_group_of_my_tasks_pages_with_its_total(app, client, make_tenant, monkeypatch):
+    """A busy user has thousands of open tasks: each group shows a page, says how many it holds, and "Show
+    more" brings the next page in place of itself, in due order with nothing twice; tasks with no due date
+    come last of today's."""
+    monkeypatch.setattr(activities, "TASK_PAGE", 2)
+    acme = make_tenant("Acme", roles=("rep",))
+    ids = seed_records(app, acme)
+    me = acme.admin.id
+    late = [task(app, acme, me, f"late {n}", utcnow() - timedelta(days=5 - n), person_id=ids.person) for n in range(5)]
+    undated = task(app, acme, me, "whenever", utcnow() + timedelta(hours=1), person_id=ids.person)
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        db.session.get(Activity, undated).due_at = None  # forms ask for a due date; older tasks may lack one
+    soon = task(app, acme, me, "in a minute", utcnow() + timedelta(minutes=1), person_id=ids.person)
+    task(app, acme, me, "next week", utcnow() + timedelta(days=7), person_id=ids.person)
+    task(app, acme, me, "not mine", utcnow() - timedelta(days=9), assignee_id=acme.users["rep"].id)
+    with app.app_context(), tenant_context(acme.id, channel="web", user_id=me) as ctx:
+        mine = activities.my_tasks(ctx)
+        assert mine.totals == {"overdue": 5, "today": 2, "upcoming": 1} and mine.count == 8
+        assert [t.id for t in mine.overdue] == late[:2] and mine.cursors["upcoming"] is None
+        assert [t.id for t in mine.today] == [soon, undated] and mine.cursors["today"] is None
+        second = activities.task_page(ctx, group="overdue", after=mine.cursors["overdue"])
+        last = activities.task_page(ctx, group="overdue", after=second.next_cursor)
+        assert [t.id for t in second.items + last.items] == late[2:] and last.next_cursor is None
+        assert second.labels == {("person", ids.person): "Ann Lee"}
+
+    login(client, acme.admin)
+    page = client.get("/tasks").get_data(as_text=True)
+    assert "Overdue <small>(5)</small>" in page and "late 1" in page and "late 2" not in page
+    more = re.search(r'<a href="(/tasks\?group=overdue&amp;after=[^"]+)"', page).group(1).replace("&amp;", "&")
+    fragment = client.get(more, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "late 2" in fragment and "late 3" in fragment and "late 1" not in fragment
+    assert "<html" not in fragment and "group=overdue&amp;after=" in fragment  # the next link, in place of this one
+    without_script = client.get(more).get_data(as_text=True)
+    assert "<html" in without_script and "late 2" in without_script and "My tasks" in without_script
+
+    answer = client.get("/tasks?group=someday")
+    assert answer.status_code == 422 and "no such group" in answer.get_data(as_text=True)
+
+
+def test_the_bots_task_list_says_how_many_more_it_left_out(app, make_tenant, monkeypatch):
+    from app.telegram.commands import task_list
+    monkeypatch.setattr(activities, "TASK_PAGE", 1)
+    acme = make_tenant("Acme")
+    for n in range(3):
+        task(app, acme, acme.admin.id, f"late {n}", utcnow() - timedelta(days=3 - n))
+    with app.app_context(), tenant_context(acme.id, channel="telegram", user_id=acme.admin.id) as ctx:
+        answer = task_list(ctx)
+    assert "late 0 (overdue)" in answer.text and "late 1" not in answer.text
+    assert "…and 2 more in My tasks on the web." in answer.text and len(answer.buttons) == 1

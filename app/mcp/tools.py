@@ -195,15 +195,16 @@ class Tools:
         self, context: Context,
         include_done: Annotated[bool, Field(description="Also the last few tasks you completed.")] = False,
     ) -> dict[str, Any]:
-        """Your open tasks: overdue, due today and upcoming (and optionally recently done), with their ids."""
+        """Your open tasks: overdue, due today and upcoming, the first 50 of each soonest first, with their ids,
+        and how many each group holds (totals); optionally the last few you completed."""
         with self.acting(context) as ctx:
             tasks = activities.my_tasks(ctx)
             groups = {"overdue": tasks.overdue, "today": tasks.today, "upcoming": tasks.upcoming}
             if include_done:
                 groups["done"] = tasks.done
             names = users.names_by_id(ctx, {ctx.user_id})
-            return {group: [results.activity(t, users=names, link=_as_contact(tasks.link_of(t))) for t in items]
-                    for group, items in groups.items()}
+            return {**{group: [results.activity(t, users=names, link=_as_contact(tasks.link_of(t))) for t in items]
+                       for group, items in groups.items()}, "totals": tasks.totals}
 
     def complete_task(self, context: Context, task_id: Id) -> dict[str, Any]:
         """Mark a task done (a task already done stays as it is)."""

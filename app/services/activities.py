@@ -16,6 +16,7 @@ from app.models.base import utcnow
 from app.permissions import can, require
 from app.schemas.activities import ActivityCreate, ActivityUpdate
 from app.services import audit, events, users
+from app.services.contact_lists import keyset_page
 from app.services.records import get_record, trash
 
 PAGE_SIZE = 50
@@ -306,19 +307,26 @@ def _set_done(ctx, activity_id, *, done: bool) -> Activity:
 
 # --- my tasks ---------------------------------------------------------------------------------------
 
+TASK_GROUPS = ("overdue", "today", "upcoming")
+TASK_PAGE = 50  # tasks a group shows at first and per "Show more": a busy user has thousands open
+
+
 @dataclass
 class MyTasks:
-    """The current user's open tasks by when they are due, in the tenant's days, with recently done ones."""
+    """The current user's open tasks by when they are due, in the tenant's days, with recently done ones.
+    Each group holds its first page; `totals` counts each whole group, `cursors` leads to a group's next page."""
 
     overdue: list[Activity]
     today: list[Activity]
     upcoming: list[Activity]
     done: list[Activity]
     labels: dict[tuple[str, uuid.UUID], str]  # the record each task hangs on
+    totals: dict[str, int] = field(default_factory=dict)
+    cursors: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
-        return len(self.overdue) + len(self.today) + len(self.upcoming)
+        return sum(self.totals.values())
 
     def link_of(self, item: Activity) -> tuple[str, uuid.UUID, str] | None:
         for kind in ("deal", "person", "lead", "organization"):
@@ -328,27 +336,64 @@ class MyTasks:
         return None
 
 
+@dataclass
+class TaskPage:
+    """A further page of one group of My tasks."""
+
+    group: str
+    items: list[Activity]
+    labels: dict[tuple[str, uuid.UUID], str]
+    next_cursor: str | None
+
+
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
-def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
-    """The current user's open tasks: overdue, due today, upcoming; and the last few done."""
-    require(ctx, "activity:write")
+def _task_groups(ctx) -> dict:
+    """Each group's condition and sort key (the task's id breaks ties), in the tenant's days. Today's tasks
+    include those with no due date, after the ones due today."""
     zone = tenant_zone(ctx)
     now = utcnow()
     tomorrow = start_of_day(now.astimezone(zone).date() + timedelta(days=1), zone)
-    open_tasks = list(db.session.scalars(select(Activity).where(
-        *open_task_conditions(), Activity.assignee_id == ctx.user_id).order_by(Activity.due_at, Activity.id)))
+    due, undated_last = Activity.due_at, func.coalesce(Activity.due_at, literal(tomorrow, Activity.due_at.type))
+    return {"overdue": (due < now, due),
+            "today": (or_(due.is_(None), (due >= now) & (due < tomorrow)), undated_last),
+            "upcoming": (due >= tomorrow, due)}
+
+
+def _group_page(ctx, groups: dict, group: str, *, after: str | None) -> tuple[list[Activity], str | None]:
+    condition, key = groups[group]
+    stmt = select(Activity, key, Activity.id).where(*open_task_conditions(), Activity.assignee_id == ctx.user_id,
+                                                    condition).order_by(key, Activity.id)
+    return keyset_page(stmt, [key, Activity.id], ("datetime", "uuid"), descending=False, after=after, limit=TASK_PAGE)
+
+
+def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
+    """The current user's open tasks: overdue, due today, upcoming, the first TASK_PAGE of each and how many
+    each holds; and the last few done."""
+    require(ctx, "activity:write")
+    groups = _task_groups(ctx)
+    pages = {group: _group_page(ctx, groups, group, after=None) for group in TASK_GROUPS}
+    counts = db.session.execute(select(*(func.count().filter(groups[group][0]) for group in TASK_GROUPS)).where(
+        *open_task_conditions(), Activity.assignee_id == ctx.user_id)).one()
     done = list(db.session.scalars(
         select(Activity)
         .where(Activity.kind == "task", Activity.assignee_id == ctx.user_id, Activity.done_at.is_not(None))
-        .order_by(Activity.done_at.desc(), Activity.id).limit(done_limit)))
-    overdue = [t for t in open_tasks if t.due_at is not None and t.due_at < now]
-    today = [t for t in open_tasks if t not in overdue and (t.due_at is None or t.due_at < tomorrow)]
-    upcoming = [t for t in open_tasks if t not in overdue and t not in today]
-    return MyTasks(overdue=overdue, today=today, upcoming=upcoming, done=done,
-                   labels=record_labels(ctx, open_tasks + done))
+        .order_by(Activity.done_at.desc(), Activity.id).limit(done_limit))) if done_limit else []
+    shown = [task for items, _cursor in pages.values() for task in items]
+    return MyTasks(**{group: items for group, (items, _cursor) in pages.items()}, done=done,
+                   labels=record_labels(ctx, shown + done), totals=dict(zip(TASK_GROUPS, counts, strict=True)),
+                   cursors={group: cursor for group, (_items, cursor) in pages.items()})
+
+
+def task_page(ctx, *, group: str, after: str | None) -> TaskPage:
+    """The next page of one group of My tasks, from the cursor its previous page gave."""
+    require(ctx, "activity:write")
+    if group not in TASK_GROUPS:
+        raise Invalid(_("There is no such group of tasks."), fields={"group": _("Choose overdue, today or upcoming.")})
+    items, cursor = _group_page(ctx, _task_groups(ctx), group, after=after)
+    return TaskPage(group=group, items=items, labels=record_labels(ctx, items), next_cursor=cursor)
 
 
 def record_labels(ctx, items: list[Activity], *, besides: tuple[str, uuid.UUID] | None = None,

@@ -115,6 +115,9 @@ def task_list(ctx, *, headline: str | None = None) -> Answer:
         link = mine.link_of(task)
         line = _("%(subject)s (overdue)", subject=task.subject) if task in mine.overdue else task.subject
         lines.append(f"• {line}" + (f" · {link[2]}" if link else ""))
+    unseen = mine.totals["overdue"] + mine.totals["today"] - len(due)
+    if unseen:  # each group lists its first page only
+        lines.append(_("…and %(num)d more in My tasks on the web.", num=unseen))
     return Answer("\n".join(lines), buttons=[
         [(_("Done: %(subject)s", subject=task.subject[:40]), button_data("t", task.id))] for task in due])
 

@@ -2,6 +2,7 @@
 import logging
 
 from flask import Blueprint, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -9,14 +10,24 @@ from app.services import activities
 from app.web.rendering import render
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+GROUP_TITLES = {"overdue": _l("Overdue"), "today": _l("Today"), "upcoming": _l("Upcoming")}
 log = logging.getLogger("roost.web")
 
 
 @bp.get("")
 @login_required
 def index():
-    """The user's open tasks: overdue, today, upcoming; and the ones done lately."""
-    return render("tasks/index.html", tasks=activities.my_tasks(g.ctx))
+    """The user's open tasks: overdue, today, upcoming, a page of each; and the ones done lately.
+    With ?group= and ?after=, the next page of one group: in place of its "Show more" link (HTMX), or as a
+    page of its own."""
+    group = request.args.get("group")
+    if group is not None:  # an unknown group is Invalid: the error page says so
+        page = activities.task_page(g.ctx, group=group, after=request.args.get("after"))
+        return render("tasks/group.html", fragment="tasks/_group_items.html", group=page.group, items=page.items,
+                      labels=page.labels, cursor=page.next_cursor, title=GROUP_TITLES[group])
+    tasks = activities.my_tasks(g.ctx)
+    g.overdue_tasks = tasks.totals["overdue"]  # the navigation's badge: counted already
+    return render("tasks/index.html", tasks=tasks, titles=GROUP_TITLES)
 
 
 @bp.app_context_processor
