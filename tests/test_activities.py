@@ -1,4 +1,5 @@
 """Activities and timelines: logging, scope of a record's timeline, paging, the composer, tasks' life."""
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.models import Activity, AuditEvent, Deal, Organization, Person, TrashEntry
+from app.models import Activity, AuditEvent, Deal, Organization, Person, TrashEntry, User
 from app.schemas.activities import ActivityCreate, ActivityUpdate
 from app.services import activities, pipelines
 from app.tenancy import tenant_context
@@ -433,3 +434,105 @@ def test_record_labels_name_every_kind_in_one_statement_and_skip_trashed_records
         assert activities.record_labels(ctx, [item], besides=("person", ids.person)) == {
             ("deal", ids.deal): "Ann's deal"}
         assert activities.record_labels(ctx, []) == {}
+
+
+EXPECTED_TIMELINE_ITEMS = """<li class="activity activity-note" id="activity-ITEM0">
+  <span class="activity-icon activity-icon-note" aria-hidden="true">✎</span>
+<span class="visually-hidden">Note:</span>
+  <div class="activity-main">
+    <p class="activity-subject"><strong>&lt;b&gt;Bold&lt;/b&gt; &#34;quoted&#34;</strong>
+
+    </p>
+    <p class="activity-body">a &amp; b &lt;i&gt;</p>
+    <p class="activity-meta">
+      <time datetime="2026-03-04T10:30:00+00:00">3/4/26, 10:30 AM</time>
+      · Dee &amp; &lt;Co&gt;
+      · <span class="channel channel-web" title="Came in through web">via web</span>
+
+      · <a href="/deals/DEAL">Ann&#39;s deal</a>
+    </p>
+  </div>
+  <div class="activity-actions">
+    <a href="/activities/ITEM0/edit?subject_type=person&amp;subject_id=PERSON" hx-get="/activities/ITEM0/edit?subject_type=person&amp;subject_id=PERSON" hx-target="#activity-ITEM0" hx-swap="outerHTML" role="button"
+       class="secondary outline small" aria-label="Edit “&lt;b&gt;Bold&lt;/b&gt; &#34;quoted&#34;”">Edit</a>
+
+    <form method="post" action="/activities/ITEM0/delete" class="inline"
+          hx-post="/activities/ITEM0/delete" hx-target="#activity-ITEM0" hx-swap="outerHTML"
+          hx-confirm="Move “&lt;b&gt;Bold&lt;/b&gt; &#34;quoted&#34;” to the trash?">
+
+      <input type="hidden" name="csrf_token" value="CSRF">
+      <input type="hidden" name="subject_type" value="person">
+      <input type="hidden" name="subject_id" value="PERSON">
+      <button type="submit" class="secondary outline small" aria-label="Delete “&lt;b&gt;Bold&lt;/b&gt; &#34;quoted&#34;”">Delete</button>
+    </form>
+  </div>
+</li>
+<li class="activity activity-task" id="activity-ITEM1">
+  <span class="activity-icon activity-icon-task" aria-hidden="true">☐</span>
+<span class="visually-hidden">Task:</span>
+  <div class="activity-main">
+    <p class="activity-subject"><strong>Call O&#39;Hen</strong>
+
+      <small class="task-due">
+        due 1/2/30, 9:00 AM
+        · for Dee &amp; &lt;Co&gt;
+      </small>
+
+    </p>
+
+    <p class="activity-meta">
+      <time datetime="2026-03-03T08:00:00+00:00">3/3/26, 8:00 AM</time>
+      · Dee &amp; &lt;Co&gt;
+      · <span class="channel channel-telegram" title="Came in through Telegram">via Telegram</span>
+
+
+    </p>
+  </div>
+  <div class="activity-actions">
+    <a href="/activities/ITEM1/edit?subject_type=person&amp;subject_id=PERSON" hx-get="/activities/ITEM1/edit?subject_type=person&amp;subject_id=PERSON" hx-target="#activity-ITEM1" hx-swap="outerHTML" role="button"
+       class="secondary outline small" aria-label="Edit “Call O&#39;Hen”">Edit</a>
+
+    <form method="post" action="/activities/ITEM1/done" class="inline"
+          hx-post="/activities/ITEM1/done" hx-target="#activity-ITEM1" hx-swap="outerHTML">
+
+      <input type="hidden" name="csrf_token" value="CSRF">
+      <input type="hidden" name="subject_type" value="person">
+      <input type="hidden" name="subject_id" value="PERSON">
+      <input type="hidden" name="done" value="true">
+      <button type="submit" class="secondary outline small">Mark done</button>
+    </form>
+
+    <form method="post" action="/activities/ITEM1/delete" class="inline"
+          hx-post="/activities/ITEM1/delete" hx-target="#activity-ITEM1" hx-swap="outerHTML"
+          hx-confirm="Move “Call O&#39;Hen” to the trash?">
+
+      <input type="hidden" name="csrf_token" value="CSRF">
+      <input type="hidden" name="subject_type" value="person">
+      <input type="hidden" name="subject_id" value="PERSON">
+      <button type="submit" class="secondary outline small" aria-label="Delete “Call O&#39;Hen”">Delete</button>
+    </form>
+  </div>
+</li>"""
+
+
+def test_timeline_items_markup_is_pinned(app, client, make_tenant):
+    """The items' exact markup (escaping of what people typed, links, task forms), so rewriting the item
+    template for speed cannot change what a timeline shows."""
+    acme = make_tenant("Acme")
+    ids = seed_records(app, acme)
+    with app.app_context(), tenant_context(acme.id, channel="cli"):
+        db.session.get(User, acme.admin.id).name = "Dee & <Co>"
+    log(app, acme, acme.admin.id, channel="web", subject='<b>Bold</b> "quoted"', body="a & b <i>", deal_id=ids.deal,
+        person_id=ids.person, occurred_at=datetime(2026, 3, 4, 10, 30, tzinfo=timezone.utc))
+    log(app, acme, acme.admin.id, channel="telegram", kind="task", subject="Call O'Hen", person_id=ids.person,
+        assignee_id=acme.admin.id, due_at=datetime(2030, 1, 2, 9, 0, tzinfo=timezone.utc),
+        occurred_at=datetime(2026, 3, 3, 8, 0, tzinfo=timezone.utc))
+    login(client, acme.admin)
+    page = client.get(f"/timeline/person/{ids.person}").get_data(as_text=True)
+    items = page[page.index('<li class="activity '):page.rindex("</li>") + len("</li>")]
+    items = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="CSRF"', items)
+    for n, activity_id in enumerate(dict.fromkeys(re.findall(r'id="activity-([0-9a-f-]{36})"', items))):
+        items = items.replace(activity_id, f"ITEM{n}")
+    items = items.replace(str(ids.person), "PERSON").replace(str(ids.deal), "DEAL")
+    items = "\n".join(line.rstrip() for line in items.split("\n"))  # trailing blanks left by template tags
+    assert items == EXPECTED_TIMELINE_ITEMS, items
