@@ -321,8 +321,8 @@ class MyTasks:
     upcoming: list[Activity]
     done: list[Activity]
     labels: dict[tuple[str, uuid.UUID], str]  # the record each task hangs on
-    totals: dict[str, int] = field(default_factory=dict)
-    cursors: dict[str, str | None] = field(default_factory=dict)
+    totals: dict[str, int]
+    cursors: dict[str, str | None]
 
     @property
     def count(self) -> int:
