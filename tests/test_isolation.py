@@ -168,6 +168,9 @@ def test_filters_with_another_tenants_ids_show_nothing(client, tenants):
     page = client.get(f"/settings/audit?actor={b.admin.id}").get_data(as_text=True)
     assert MARKER_B not in page and "Nothing recorded" in page
     assert client.get(f"/settings/users/{uuid.uuid4()}").status_code == 404
+    for group in ("overdue", "today", "upcoming"):  # a further page of My tasks (each admin has a task overdue)
+        page = client.get(f"/tasks?group={group}").get_data(as_text=True)
+        assert MARKER_B not in page and (f"task {MARKER_A}" in page) == (group == "overdue"), group
 
 
 def test_people_and_organizations_show_only_their_own_tenant(client, tenants):
