@@ -362,10 +362,13 @@ def _task_groups(ctx) -> dict:
             "upcoming": (due >= tomorrow, due)}
 
 
+def _my_open_tasks(ctx) -> tuple:
+    return *open_task_conditions(), Activity.assignee_id == ctx.user_id
+
+
 def _group_page(ctx, groups: dict, group: str, *, after: str | None) -> tuple[list[Activity], str | None]:
     condition, key = groups[group]
-    stmt = select(Activity, key, Activity.id).where(*open_task_conditions(), Activity.assignee_id == ctx.user_id,
-                                                    condition).order_by(key, Activity.id)
+    stmt = select(Activity, key, Activity.id).where(*_my_open_tasks(ctx), condition).order_by(key, Activity.id)
     return keyset_page(stmt, [key, Activity.id], ("datetime", "uuid"), descending=False, after=after, limit=TASK_PAGE)
 
 
@@ -375,8 +378,8 @@ def my_tasks(ctx, *, done_limit: int = 10) -> MyTasks:
     require(ctx, "activity:write")
     groups = _task_groups(ctx)
     pages = {group: _group_page(ctx, groups, group, after=None) for group in TASK_GROUPS}
-    counts = db.session.execute(select(*(func.count().filter(groups[group][0]) for group in TASK_GROUPS)).where(
-        *open_task_conditions(), Activity.assignee_id == ctx.user_id)).one()
+    counts = db.session.execute(select(*(func.count().filter(groups[group][0]) for group in TASK_GROUPS))
+                                .where(*_my_open_tasks(ctx))).one()
     done = list(db.session.scalars(
         select(Activity)
         .where(Activity.kind == "task", Activity.assignee_id == ctx.user_id, Activity.done_at.is_not(None))
