@@ -91,24 +91,51 @@ def test_overdue_count_is_one_query_per_request_and_only_for_signed_in_users(app
         rendered = render_template_string("{{ overdue_tasks is defined }}")
         assert rendered == "False"  # nobody signed in: no count, no query
     login(client, acme.admin)
-    counts = []
+    statements = []
 
-    def count(conn, cursor, statement, *args):
-        if "count(" in statement.lower() and "activities" in statement:
-            counts.append(statement)
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def counts():
+        return [s for s in statements if "count(" in s.lower() and "activities" in s]
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", note)
     try:
         with client:
+            loads = []
+            for _ in range(2):
+                statements.clear()
+                assert 'title="3 overdue">3' in client.get("/people").get_data(as_text=True)
+                assert len(counts()) == 1  # one per request, although the page renders several templates
+                loads.append("FROM users" in counts()[0])
+            # Once the worker knows the user's tenant, the user and the count come in one statement.
+            assert loads == [False, True]
+            statements.clear()
             client.get("/tasks")
-            client.get("/tasks")  # the second request counts again: nothing is cached across requests
             from flask import g
             assert g.overdue_tasks == 3
+            statements.clear()
+            client.get("/people?q=x", headers={"HX-Request": "true", "HX-Target": "people-rows"})
+            assert counts() == []  # a fragment shows no navigation: nothing counted
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert len(counts) == 2  # one per request, although the page renders several templates
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_the_badge_counts_afresh_on_every_page(app, client, make_tenant):
+    """The count rides on loading the user, never kept between requests: a task done or newly late shows at once."""
+    acme = make_tenant("Acme")
+    ids = seed_records(app, acme)
+    late = task(app, acme, acme.admin.id, "late", utcnow() - timedelta(days=1), person_id=ids.person)
+    login(client, acme.admin)
+    for _ in range(2):
+        assert 'title="1 overdue"' in client.get("/people").get_data(as_text=True)
+    task(app, acme, acme.admin.id, "later", utcnow() - timedelta(hours=1), person_id=ids.person)
+    assert 'title="2 overdue"' in client.get("/people").get_data(as_text=True)
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        activities.complete_task(ctx, activity_id=late)
+    assert 'title="1 overdue"' in client.get("/people").get_data(as_text=True)
 
 
 def test_each_group_of_my_tasks_pages_with_its_total(app, client, make_tenant, monkeypatch):

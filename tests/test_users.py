@@ -75,6 +75,7 @@ def test_deactivated_user_is_signed_out_and_cannot_sign_in(app, make_tenant):
     admin_client, rep_client = app.test_client(), app.test_client()
     login(admin_client, acme.admin)
     login(rep_client, acme.users["rep"])
+    assert rep_client.get("/people").status_code == 200  # from now on the rep and their overdue count load together
     assert admin_client.post(f"/settings/users/{acme.users['rep'].id}/active", data={"active": "false"}).status_code == 302
     assert rep_client.get("/").status_code == 302
     response = rep_client.post("/login", data={"email": acme.users["rep"].email, "password": acme.users["rep"].password})

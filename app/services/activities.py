@@ -10,7 +10,7 @@ from sqlalchemy import Select, any_, bindparam, func, literal, or_, select, tupl
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.models import Activity, Deal, Lead, Organization, Person, Tenant
+from app.models import Activity, Deal, Lead, Organization, Person, Tenant, User
 from app.models.activities import open_task_conditions
 from app.models.base import utcnow
 from app.permissions import can, require
@@ -428,9 +428,14 @@ def _label(kind: str):
     return SUBJECTS[kind].name
 
 
-# Built once: the navigation asks it on every page, and building the statement cost a third of asking it.
-_OVERDUE_COUNT = select(func.count()).select_from(Activity).where(
-    *open_task_conditions(), Activity.assignee_id == bindparam("user_id"), Activity.due_at < bindparam("now"))
+def _overdue_of(assignee) -> Select:
+    return select(func.count()).select_from(Activity).where(
+        *open_task_conditions(), Activity.assignee_id == assignee, Activity.due_at < bindparam("now"))
+
+
+# Built once: the navigation asks them on every page, and building a statement cost a third of asking it.
+_OVERDUE_COUNT = _overdue_of(bindparam("user_id"))
+_USER_AND_OVERDUE = select(User, _overdue_of(User.id).scalar_subquery()).where(User.id == bindparam("user_id"))
 
 
 def overdue_count(ctx) -> int:
@@ -438,3 +443,11 @@ def overdue_count(ctx) -> int:
     if ctx.user_id is None:
         return 0
     return db.session.scalar(_OVERDUE_COUNT, {"user_id": ctx.user_id, "now": utcnow()})
+
+
+def user_and_overdue_count(user_id: uuid.UUID) -> tuple[User, int] | None:
+    """A user and how many of their open tasks are past due, in one statement, for a door that loads the user
+    on every page and shows the count there; the session must already be bound to the user's tenant. None
+    when there is no such user."""
+    row = db.session.execute(_USER_AND_OVERDUE, {"user_id": user_id, "now": utcnow()}).first()
+    return (row[0], row[1]) if row else None

@@ -30,15 +30,19 @@ def index():
     return render("tasks/index.html", tasks=tasks, titles=GROUP_TITLES)
 
 
+def shows_navigation() -> bool:
+    """Whether the answer is a whole page, with the navigation: not an HTMX fragment (a boosted link is a page)."""
+    return not request.headers.get("HX-Request") or bool(request.headers.get("HX-Boosted"))
+
+
 @bp.app_context_processor
 def overdue_tasks():
     """`overdue_tasks`: how many of the signed-in user's tasks are past due, for the navigation badge.
 
-    One COUNT per request, remembered for the rest of it; not for HTMX fragments (they show no navigation).
+    One COUNT per request, remembered for the rest of it, unless loading the user counted already
+    (app/web/session.py); not for HTMX fragments (they show no navigation).
     """
-    if not current_user.is_authenticated or g.get("ctx") is None:
-        return {}
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if not current_user.is_authenticated or g.get("ctx") is None or not shows_navigation():
         return {}
     if "overdue_tasks" not in g:
         try:
