@@ -93,7 +93,7 @@ def create_token(email, name):
 def telegram_link_code(email):
     """A one-time code (valid 10 minutes) the user sends the bot as /start CODE; the code is the last line."""
     try:
-        user = telegram_links.user_by_email(email)
+        user = users.find_by_email(email)
         with tenant_context(user.tenant_id, channel="cli") as ctx:
             issued = telegram_links.issue_code(ctx, user_id=user.id)
     except DomainError as error:

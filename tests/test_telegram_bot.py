@@ -16,7 +16,7 @@ from app.models.base import utcnow
 from app.schemas.activities import ActivityCreate
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
-from app.services import activities, deals, organizations, people, telegram_bots, telegram_links
+from app.services import activities, deals, organizations, people, telegram_bots, telegram_links, users
 from app.tenancy import tenant_context
 from tests.conftest import build_app, login
 from tests.telegram_fake import TOKEN, USERNAME, FakeBotApi, start_bot, wait_started
@@ -84,7 +84,7 @@ def linked_chat(app, api, user) -> int:
 
 def user_tenant(app, user):
     with app.app_context():
-        return telegram_links.user_by_email(user.email).tenant_id
+        return users.find_by_email(user.email).tenant_id
 
 
 def count(app, tenant, model, *where):

@@ -83,7 +83,7 @@ def test_a_chat_of_a_deactivated_user_is_unlinked_in_effect(app, make_tenant):
 
 def test_cli_link_code_for_an_unknown_email_fails_clearly(app):
     result = app.test_cli_runner().invoke(args=["telegram", "link-code", "--email", "nobody@example.com"])
-    assert result.exit_code != 0 and "No user has this email" in result.output
+    assert result.exit_code != 0 and "No active user has this email" in result.output
 
 
 def test_an_update_is_claimed_once_and_the_bot_resumes_after_it(app):

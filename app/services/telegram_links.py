@@ -105,11 +105,3 @@ def unlink(ctx) -> bool:
     db.session.delete(link)
     db.session.flush()
     return True
-
-
-def user_by_email(email: str) -> User:
-    """The user with this email, in any tenant (for operators' commands)."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise NotFound(_("No user has this email."))
-    return user
