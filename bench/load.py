@@ -10,7 +10,8 @@ and an RQ worker, and the ceiling app (bench/ceiling.py) under the same gunicorn
 counted: fresh workers compile every template and fill their statement caches first. Then, per run and
 mode, Locust drives --users users for --duration seconds after the last of them started, and in
 saturation mode the ceiling too. Prints a table per mode (requests/s, p50, p95, p99, errors;
-saturation also runs the operations compared with the ceiling one at a time, with their ratio to it)
+saturation also runs the operations compared with the ceiling one at a time, each followed by its ceiling run,
+with its ratio to that run)
 with the median of the runs, and writes bench/results/load-<size>.json (load-<size>-<modes>.json for
 other --modes). Every loop is bounded by --duration; all traffic goes to 127.0.0.1.
 """
@@ -136,35 +137,43 @@ def locust(dataset: Path, mode: str, classes: list[str], host: str, users: int, 
     return figures
 
 
+FIGURES = ("rps", "p50", "p95", "p99", "requests", "errors", "ratio")
+
+
 def median_of(runs: list[dict]) -> dict:
     """Per operation and figure, the median over the runs (machines here are shared and noisy)."""
     names = sorted({name for run in runs for name in run})
-    return {name: {key: statistics.median(run[name][key] for run in runs if name in run)
-                   for key in ("rps", "p50", "p95", "p99", "requests", "errors")} for name in names}
+    return {name: {key: statistics.median(run[name][key] for run in runs if name in run and key in run[name])
+                   for key in FIGURES if any(name in run and key in run[name] for run in runs)} for name in names}
 
 
 def table(title: str, figures: dict, ceiling: dict | None = None) -> str:
-    """Figures per operation; with `ceiling`, each operation's share of the ceiling it is compared with."""
+    """Figures per operation; with `ceiling`, each operation's share of the ceiling it is compared with (its
+    `ratio` where it was measured beside its own ceiling run)."""
     lines = [title, f"{'operation':<28}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'errors':>8}"
              + (f"{'x ceiling':>11}{'target':>8}" if ceiling else "")]
     for name, f in figures.items():
         line = f"{name:<28}{f['rps']:>8.1f}{f['p50']:>8.0f}{f['p95']:>8.0f}{f['p99']:>8.0f}{f['errors']:>8.0f}"
         if ceiling and name in ALONE and ALONE[name][2] in ceiling:
-            line += f"{f['rps'] / ceiling[ALONE[name][2]]['rps']:>11.2f}{ALONE[name][3]:>8.1f}"
+            ratio = f.get("ratio", f["rps"] / ceiling[ALONE[name][2]]["rps"])
+            line += f"{ratio:>11.2f}{ALONE[name][3]:>8.1f}"
         lines.append(line)
     return "\n".join(lines)
 
 
 def saturate_alone(dataset: Path, users: int, duration: int, out: Path) -> tuple[dict, dict]:
-    """Each compared operation alone, with no pauses, on Roost and on the ceiling: the most each serves."""
-    roost, ceiling = {}, {}
+    """Each compared operation alone, with no pauses, on Roost and right after it on the ceiling: the most each
+    serves. An operation's `ratio` is to the ceiling run beside it: runs a few minutes apart, this machine's
+    ceiling list served 633 and then 1,061 requests/s. The ceiling's figures are the median of its runs."""
+    roost, ceilings = {}, {}
     for name, (tag, ceiling_tag, ceiling_name, _target) in ALONE.items():
-        roost.update({name: locust(dataset, "saturation", ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}", users,
-                                   duration, out, (tag,))[name]})
-        if ceiling_name not in ceiling:
-            ceiling.update(locust(dataset, "saturation", ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}", users,
-                                  duration, out, (ceiling_tag,)))
-    return roost, ceiling
+        mine = locust(dataset, "saturation", ["RoostUser"], f"http://127.0.0.1:{ROOST_PORT}", users, duration, out,
+                      (tag,))[name]
+        theirs = locust(dataset, "saturation", ["CeilingUser"], f"http://127.0.0.1:{CEILING_PORT}", users, duration,
+                        out, (ceiling_tag,), prefix=f"beside-{tag}-")[ceiling_name]
+        roost[name] = {**mine, "ratio": mine["rps"] / theirs["rps"]}
+        ceilings.setdefault(ceiling_name, []).append({ceiling_name: theirs})
+    return roost, {name: median_of(runs)[name] for name, runs in ceilings.items()}
 
 
 def main() -> None:
