@@ -1,6 +1,5 @@
 """Helpers for MCP tests: tokens, the app served on 127.0.0.1 in a thread, and the `mcp` SDK's own client."""
 import asyncio
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -13,6 +12,7 @@ from werkzeug.serving import make_server
 from app.schemas.accounts import TokenCreate
 from app.services import tokens
 from app.tenancy import tenant_context
+from tests.serving import serve_in_thread
 
 TOOLS = {"search_contacts", "get_contact", "create_contact", "update_contact", "delete_contact", "log_activity",
          "list_my_tasks", "complete_task", "create_deal", "move_deal_stage"}
@@ -28,8 +28,7 @@ def make_token(app, tenant_id, user_id, name: str = "assistant") -> str:
 def serve(app) -> Iterator[str]:
     """Serve the whole app (Flask and /mcp) on a free loopback port; yields the MCP endpoint's URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_thread(server)
     try:
         yield f"http://127.0.0.1:{server.server_port}/mcp"
     finally:

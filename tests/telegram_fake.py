@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.serving import serve_in_thread
+
 BOT_ID = 777000111
 TOKEN = f"{BOT_ID}:TEST-TOKEN"
 USERNAME = "RoostTestBot"
@@ -80,14 +82,13 @@ class FakeBotApi:
         self.max_wait = max_wait
         handler = type("Handler", (_Handler,), {"api": self})
         self.server = _Server(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self):
-        self.thread.start()
+        self.thread = serve_in_thread(self.server)
         return self
 
     def __exit__(self, *exc):

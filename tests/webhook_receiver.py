@@ -2,10 +2,11 @@
 import hashlib
 import hmac
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.serving import serve_in_thread
 
 
 @dataclass
@@ -53,13 +54,12 @@ class Receiver:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*tls)
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str = "/hooks/roost", *, host: str = "127.0.0.1") -> str:
         return f"{self.scheme}://{host}:{self.server.server_port}{path}"
 
     def __enter__(self):
-        self.thread.start()
+        self.thread = serve_in_thread(self.server)
         return self
 
     def __exit__(self, *exc):

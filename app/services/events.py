@@ -4,6 +4,7 @@ Services call `emit` right where they record the audit event. The payload is bui
 event happens, so every retry and redelivery sends the same facts.
 """
 import uuid
+from dataclasses import dataclass
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from app.models import Webhook
 from app.models.base import utcnow
 from app.models.webhooks import EVENTS
 from app.schemas.outputs import serialise
-from app.services import webhook_delivery
+from app.services import tenant_settings, webhook_delivery
 
 
 def build_payload(ctx, name: str, data: dict, changes: dict | None = None) -> dict:
@@ -41,11 +42,30 @@ def emit(ctx, name: str, entity, data: dict | None = None, *, changes: dict | No
     """
     if name not in EVENTS:
         raise ValueError(f"unknown event {name!r}")
-    hooks = [hook for hook in db.session.scalars(select(Webhook).where(Webhook.active.is_(True)))
-             if name in hook.events]
+    hooks = [hook for hook in _active_hooks(ctx) if name in hook.events]
     if not hooks:
         return 0
     payload = build_payload(ctx, name, serialise(entity) if data is None else data, changes)
     for hook in hooks:
-        webhook_delivery.queue_delivery(ctx, hook, payload)
+        webhook_delivery.queue_delivery(ctx, hook.id, payload)
     return len(hooks)
+
+
+@dataclass(frozen=True)
+class ActiveHook:
+    """An active hook as `emit` reads it: plain data a process may keep."""
+
+    id: uuid.UUID
+    events: frozenset[str]
+
+
+tenant_settings.watch(Webhook, attributes=["active", "events"])
+
+
+def _active_hooks(ctx) -> tuple[ActiveHook, ...]:
+    """The tenant's active hooks, kept per process until an admin changes one: every write emits an event,
+    and a query for each cost a 10,000-row import 15% of its time."""
+    def load():
+        stmt = select(Webhook.id, Webhook.events).where(Webhook.active.is_(True))
+        return tuple(ActiveHook(row.id, frozenset(row.events)) for row in db.session.execute(stmt))
+    return tenant_settings.read(ctx, "webhooks", load)

@@ -1,12 +1,10 @@
 """Password and secret-token hashing."""
 import hashlib
 import secrets
+from functools import cache
 
 import bcrypt
 from flask import current_app
-
-# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
 
 
 def hash_password(password: str) -> str:
@@ -16,7 +14,15 @@ def hash_password(password: str) -> str:
 
 def check_password(password: str, password_hash: str | None) -> bool:
     """Whether `password` matches; always spends one bcrypt round, even with no hash."""
-    return bcrypt.checkpw(_prepare(password), (password_hash or _DUMMY_HASH).encode()) and password_hash is not None
+    compared = password_hash or _dummy_hash(current_app.config["BCRYPT_ROUNDS"])
+    return bcrypt.checkpw(_prepare(password), compared.encode()) and password_hash is not None
+
+
+@cache
+def _dummy_hash(rounds: int) -> str:
+    """Compared against when the email is unknown, so a wrong email costs as long as a wrong password: at the
+    cost passwords are hashed at. Made when first needed, not at import (0.2 s of every process's start)."""
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt(rounds)).decode()
 
 
 def _prepare(password: str) -> bytes:

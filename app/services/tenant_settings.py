@@ -1,4 +1,4 @@
-"""Per-tenant settings (the team, custom field definitions) read once per process and kept exact.
+"""Per-tenant settings (the team, custom field definitions, active webhooks) read once per process and kept exact.
 
 Any write to a watched model bumps `tenants.settings_version` in the same transaction. A process
 keeps what it read under the version it read it at; the tenant row that every door already loads

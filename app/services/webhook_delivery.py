@@ -39,9 +39,9 @@ def encode(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def queue_delivery(ctx, hook: Webhook, payload: dict) -> None:
-    """Send `payload` to `hook` as a job (its first attempt): after the commit, or now without a queue."""
-    jobs.enqueue(ctx, deliver, webhook_id=str(hook.id), payload=payload, attempt=1)
+def queue_delivery(ctx, webhook_id: uuid.UUID, payload: dict) -> None:
+    """Send `payload` to a hook as a job (its first attempt): after the commit, or now without a queue."""
+    jobs.enqueue(ctx, deliver, webhook_id=str(webhook_id), payload=payload, attempt=1)
 
 
 def retry_delay(attempt: int) -> timedelta:

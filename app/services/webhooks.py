@@ -96,7 +96,7 @@ def send_test(ctx, *, webhook_id) -> None:
         raise Invalid(_("This webhook is paused. Resume it to send a test event."))
     payload = build_payload(ctx, PING, {"webhook_id": str(hook.id), "url": hook.url,
                                         "message": _("This is a test event from Roost.")})
-    queue_delivery(ctx, hook, payload)
+    queue_delivery(ctx, hook.id, payload)
     audit.record(ctx, "webhook.tested", hook)
 
 
@@ -136,7 +136,7 @@ def redeliver(ctx, *, webhook_id, delivery_id) -> None:
     hook = get_webhook(ctx, webhook_id=webhook_id)
     if not hook.active:
         raise Invalid(_("This webhook is paused. Resume it to redeliver."))
-    queue_delivery(ctx, hook, delivery.payload)
+    queue_delivery(ctx, hook.id, delivery.payload)
     audit.record(ctx, "webhook.redelivered", hook,
                  {"delivery_id": (None, delivery.id), "event": (None, delivery.event)})
 

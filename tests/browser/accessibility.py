@@ -20,8 +20,12 @@ def enable_axe(page) -> None:
 
 
 def blocking_violations(page, impacts=BLOCKING) -> list[dict]:
-    """The serious and critical WCAG 2.1 AA violations on the page as it is now."""
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    """The serious and critical WCAG 2.1 AA violations on the page as it is now.
+
+    Only violations are reported in full: detailing every passed check took axe longer than the checks.
+    """
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA)
     return [v for v in result["violations"] if v["impact"] in impacts]
 
 

@@ -1,6 +1,5 @@
 """Browser fixtures: the app served on loopback, and Debian's headless Chromium through Playwright."""
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import CI, build_app
+from tests.serving import serve_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -19,8 +19,7 @@ def live_app(request, tmp_path):
     """The app with CSRF on, as a browser meets it, served from a thread on 127.0.0.1."""
     app = build_app(request, "sqlite", tmp_path, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_thread(server)
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
     yield app
     server.shutdown()

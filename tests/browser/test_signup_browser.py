@@ -69,6 +69,8 @@ def test_admin_adds_a_rep_and_changes_roles_in_place(live_app, page):
     page.get_by_label("With a temporary password").check()
     page.get_by_role("button", name="Add user").click()
     expect(page.get_by_text("can sign in with this temporary password")).to_be_visible()  # waits for the page or the HTMX swap
+    # The answer is a new page, shown before its deferred htmx runs: until then a role change sends nothing.
+    page.wait_for_load_state()
     assert no_horizontal_scroll(page)
 
     with live_app.app_context():
