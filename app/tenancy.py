@@ -20,7 +20,7 @@ from sqlalchemy.util import LRUCache
 from app.errors import NoTenantContext, NotFound
 from app.extensions import db
 from app.models import Tenant, TenantOwned, User
-from app.models.base import TENANT_SCHEMA
+from app.models.base import TENANT_SCHEMA, with_option
 from app.transactions import finish
 
 CHANNELS = ("web", "api", "telegram", "mcp", "job", "cli")
@@ -123,7 +123,7 @@ def _guard_statement(state: ORMExecuteState):
         # No need to look for tenant tables (walking the statement cost 3% of a request): the
         # criteria apply to whatever tenant entities the statement names and to nothing else.
         if state.is_select or state.is_update or state.is_delete:
-            state.statement = state.statement.options(state.session.info["tenant_criteria"])
+            state.statement = with_option(state.statement, state.session.info["tenant_criteria"])
         return
     if not _touches_tenant_tables(state.statement):
         return

@@ -1,10 +1,14 @@
 """The query guard: tenant criteria on every statement, refusal with no tenant in context."""
+import gc
+
 import pytest
 from sqlalchemy import bindparam, delete, func, insert, select, union_all, update
 
 from app.errors import NoTenantContext
 from app.extensions import db
 from app.models import AuditEvent, Tenant, User
+from app.models.base import _WITH_OPTION, with_option
+from app.models.records import _LIVE_ONLY
 from app.services import audit
 from app.tenancy import TenantContext, bind_session, tenant_context
 
@@ -130,3 +134,26 @@ def test_refusals_hold_when_the_guard_answers_from_what_it_remembers(app, two_te
                 assert db.session.scalars(by_action, {"action": "marker.bravo"}).all() == []
                 with pytest.raises(NoTenantContext):
                     db.session.execute(select(AuditEvent.__table__.c.action))
+
+
+# Built once, as the services' constant statements are: the guard reuses what it made of it per tenant.
+_MARKERS = select(AuditEvent.action).where(AuditEvent.action.like(bindparam("pattern")))
+
+
+def test_a_statement_built_once_sees_each_tenant_its_own(app, two_tenants):
+    """The guarded statement is made once per statement and tenant: run again, and under another tenant
+    between, each tenant still sees only its own rows (on SQLite the criteria are the only wall)."""
+    for _ in range(2):
+        for tenant, marker in zip(two_tenants, ("marker.alpha", "marker.bravo")):
+            with app.app_context(), tenant_context(tenant.id, channel="cli"):
+                assert db.session.scalars(_MARKERS, {"pattern": "marker.%"}).all() == [marker]
+
+
+def test_an_optioned_statement_is_made_once_and_not_kept_past_its_statement():
+    statement = select(AuditEvent.action)
+    made = with_option(statement, _LIVE_ONLY)
+    assert made is not statement and with_option(statement, _LIVE_ONLY) is made
+    kept = len(_WITH_OPTION)
+    del statement, made
+    gc.collect()
+    assert len(_WITH_OPTION) == kept - 1

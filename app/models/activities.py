@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text, Uuid, literal
+from sqlalchemy import Index, Integer, String, Text, Uuid, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, TenantOwned, TimestampMixin, UTCDateTime, partial_index, tenant_table_args
@@ -52,6 +52,7 @@ def open_task_conditions() -> tuple:
 
     'task' is written into the SQL rather than sent as a parameter: PostgreSQL cannot tell that a
     prepared statement's `kind = $1` matches the partial indexes' `kind = 'task'`, and its generic
-    plan (chosen after a few runs on one connection) would scan the table instead.
+    plan (chosen after a few runs on one connection) would scan the table instead. A literal column, not
+    a literal rendered at execution: that would render the SQL anew on every run.
     """
-    return Activity.kind == literal("task", literal_execute=True), Activity.done_at.is_(None)
+    return Activity.kind == literal_column("'task'"), Activity.done_at.is_(None)

@@ -1,5 +1,6 @@
 """Declarative base, column types and the mixins shared by all models."""
 import uuid
+import weakref
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, Uuid, func, text
@@ -47,6 +48,29 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current time in UTC, timezone-aware."""
     return datetime.now(timezone.utc)
+
+
+# Per statement object, the statements do_orm_execute hooks made of it with each option (app/tenancy.py,
+# app/models/records.py). Kept while the statement lives; a statement run under many tenants keeps the latest few.
+_WITH_OPTION = weakref.WeakKeyDictionary()
+_OPTIONS_KEPT = 32
+
+
+def with_option(statement, option):
+    """`statement.options(option)`, made once per statement object and option.
+
+    The hooks add their criteria to every ORM statement, and each new statement object makes SQLAlchemy walk
+    the whole of it for its cache key: a sixth of running a statement built once (a module's constant). Given
+    the same statement object, this returns the same optioned one, whose cache key is already made."""
+    made = _WITH_OPTION.get(statement)
+    if made is None:
+        made = _WITH_OPTION[statement] = {}
+    optioned = made.get(option)
+    if optioned is None:
+        if len(made) >= _OPTIONS_KEPT:
+            made.clear()
+        optioned = made[option] = statement.options(option)
+    return optioned
 
 
 class Base(DeclarativeBase):

@@ -3,7 +3,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid, literal
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, Uuid, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
@@ -104,4 +104,6 @@ class Deal(Record, Base):
 def status_is(status: str):
     """A deal status condition with the status written into the SQL, so prepared statements' plans can use
     the partial indexes over open and won deals (see open_task_conditions for why)."""
-    return Deal.status == literal(status, literal_execute=True)
+    if status not in DEAL_STATUSES:
+        raise ValueError(f"no deal status {status!r}")
+    return Deal.status == literal_column(f"'{status}'")

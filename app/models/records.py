@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, Uuid, event
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
-from app.models.base import TenantOwned, TimestampMixin, UTCDateTime, json_type, tenant_fk
+from app.models.base import TenantOwned, TimestampMixin, UTCDateTime, json_type, tenant_fk, with_option
 
 
 LIVE = "deleted_at IS NULL"  # rows not in the trash, as every read asks for them (a partial index's `where`)
@@ -56,4 +56,4 @@ _LIVE_ONLY = with_loader_criteria(Trashable, lambda cls: cls.deleted_at.is_(None
 def _hide_trashed(state: ORMExecuteState):
     """Trashed rows stay out of every read unless the statement asks for them."""
     if state.is_select and not state.execution_options.get("include_deleted", False):
-        state.statement = state.statement.options(_LIVE_ONLY)
+        state.statement = with_option(state.statement, _LIVE_ONLY)
