@@ -9,10 +9,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 from sqlalchemy.util import LRUCache
@@ -66,7 +65,6 @@ def bind_tenant(session: Session, *, tenant_id: uuid.UUID, schema_name: str) -> 
     if current is not None and current != tenant_id:
         raise NoTenantContext("this session already serves another tenant; remove it first")
     session.info["tenant_id"] = tenant_id
-    session.info["tenant_criteria"] = _tenant_criteria(tenant_id)
     session.info["schema_map"] = schema_map(session, schema_name)
     if session.in_transaction():
         # A transaction already begun (e.g. to load the user) keeps its connection:
@@ -74,12 +72,13 @@ def bind_tenant(session: Session, *, tenant_id: uuid.UUID, schema_name: str) -> 
         session.connection().execution_options(schema_translate_map=session.info["schema_map"])
 
 
-@lru_cache(maxsize=1024)
-def _tenant_criteria(tenant_id: uuid.UUID):
-    """The guard's criteria for one tenant, made once per process and tenant, not per session or statement:
-    building them analyses their lambda (1% of a small API request). The lambda must close over a local
-    value: SQLAlchemy turns it into a bound parameter."""
-    return with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+# The guard's criteria, one for every tenant: the tenant id is a named parameter the guard adds to each
+# statement's values. A value in the lambda's closure made a criteria object per tenant and an extracted
+# parameter SQLAlchemy matched up on every run (a sixth of running the user's statement). The name is
+# written in the lambda: SQLAlchemy would track a global as a value of its own.
+_TENANT_PARAMETER = "guard_tenant_id"
+_TENANT_CRITERIA = with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == bindparam("guard_tenant_id"),
+                                        include_aliases=True)
 
 
 def _actual(session) -> Session:
@@ -116,19 +115,22 @@ def _finds_tenant_tables(statement) -> bool:
 
 @event.listens_for(Session, "do_orm_execute")
 def _guard_statement(state: ORMExecuteState):
-    """Add the tenant criteria to every ORM statement; refuse one on tenant tables with no tenant,
-    or in Core."""
+    """Add the tenant criteria to every ORM statement; refuse one on tenant tables with no tenant, in Core,
+    or as a bulk write of a list of rows."""
     tenant_id = state.session.info.get("tenant_id")
-    if tenant_id is not None and state.is_orm_statement:
+    if tenant_id is not None and state.is_orm_statement and not isinstance(state.parameters, list):
         # No need to look for tenant tables (walking the statement cost 3% of a request): the
         # criteria apply to whatever tenant entities the statement names and to nothing else.
         if state.is_select or state.is_update or state.is_delete:
-            state.statement = with_option(state.statement, state.session.info["tenant_criteria"])
+            state.statement = with_option(state.statement, _TENANT_CRITERIA)
+            state.parameters = {**(state.parameters or {}), _TENANT_PARAMETER: tenant_id}  # over a caller's
         return
     if not _touches_tenant_tables(state.statement):
         return
     if tenant_id is None:
         raise NoTenantContext("a statement on tenant data ran with no tenant in context")
+    if state.is_orm_statement:  # SQLAlchemy's bulk INSERT and UPDATE by primary key skip flush and criteria
+        raise NoTenantContext("bulk writes of a list of rows bypass the guard; add the objects to the session")
     raise NoTenantContext("Core statements on tenant tables bypass the guard; use the models")
 
 

@@ -128,10 +128,9 @@ def test_connections_plan_each_statement_with_its_values(app):
 def test_a_persons_timeline_asks_the_person_and_deal_indexes(app, make_tenant):
     """A person's timeline is their activities and their deals'. With the deals as a subquery in an OR,
     PostgreSQL walked every activity of the tenant newest first to find a person's few."""
-    import uuid
     from datetime import timedelta
 
-    from sqlalchemy import event, insert
+    from sqlalchemy import event
 
     from app.models import Activity
     from app.models.base import utcnow
@@ -143,9 +142,10 @@ def test_a_persons_timeline_asks_the_person_and_deal_indexes(app, make_tenant):
         ann, bob = (people.create_person(ctx, data=PersonInput(first_name=name)) for name in ("Ann", "Bob"))
         db.session.flush()
         now = utcnow()
-        db.session.execute(insert(Activity), [  # the tenant's other activities, which her timeline must not read
-            {"id": uuid.uuid4(), "tenant_id": acme.id, "kind": "note", "subject": "Called", "channel": "web",
-             "person_id": bob.id, "occurred_at": now - timedelta(minutes=n)} for n in range(3000)])
+        db.session.add_all([  # the tenant's other activities, which her timeline must not read
+            Activity(kind="note", subject="Called", channel="web", person_id=bob.id,
+                     occurred_at=now - timedelta(minutes=n)) for n in range(3000)])
+        db.session.flush()
         db.session.connection().exec_driver_sql(f'ANALYZE "{Tenant.schema_for(acme.id)}".activities')
         seen = []
         capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731

@@ -51,9 +51,8 @@ def utcnow() -> datetime:
 
 
 # Per statement object, the statements do_orm_execute hooks made of it with each option (app/tenancy.py,
-# app/models/records.py). Kept while the statement lives; a statement run under many tenants keeps the latest few.
+# app/models/records.py), kept while the statement lives.
 _WITH_OPTION = weakref.WeakKeyDictionary()
-_OPTIONS_KEPT = 32
 
 
 def with_option(statement, option):
@@ -67,8 +66,6 @@ def with_option(statement, option):
         made = _WITH_OPTION[statement] = {}
     optioned = made.get(option)
     if optioned is None:
-        if len(made) >= _OPTIONS_KEPT:
-            made.clear()
         optioned = made[option] = statement.options(option)
     return optioned
 
