@@ -118,11 +118,25 @@ def test_open_task_counts_use_their_partial_index_even_in_a_generic_plan(app, ma
         assert "ix_activities_open_tasks_" in plan, plan
 
 
-def test_connections_plan_each_statement_with_its_values(app):
-    """psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any values: a
-    search for a rare word then walked the whole tenant in name order instead of asking the trigram index."""
-    with app.app_context():
-        assert db.session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+def test_pages_are_planned_with_their_values_and_lookups_once(app, make_tenant):
+    """psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any values. A
+    page of a search (it has a LIMIT) must never be: planned for any word, a search for a rare one walked the
+    whole tenant in name order. A lookup by key is, and its planning is saved."""
+    from sqlalchemy import select
+
+    from app.models import Person
+    from app.services import people
+
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        by_id = select(Person.first_name).where(Person.id == acme.admin.id)
+        for _ in range(12):  # prepared at the 5th run, planned for any values from the prepared one's 6th
+            people.list_people(ctx, q="zzz")
+            db.session.execute(by_id).all()
+        prepared = db.session.connection().exec_driver_sql(
+            "SELECT statement, generic_plans FROM pg_prepared_statements").all()
+        assert not [sql for sql, _plans in prepared if " LIMIT " in sql], prepared
+        assert [plans > 0 for sql, plans in prepared if "people.first_name" in sql] == [True], prepared
 
 
 def test_a_persons_timeline_asks_the_person_and_deal_indexes(app, make_tenant):
