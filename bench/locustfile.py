@@ -61,9 +61,7 @@ class RoostUser(FastHttpUser):
         # notes (some ten per person a run) would otherwise make every later run read longer timelines.
         self.noted = self.people
         if self.cursor:
-            later = self.client.get(f"/people?sort=name&dir=asc&after={self.cursor}", name="people list later page",
-                                    headers=self._htmx("people-more")).text
-            self.noted = PERSON_LINK.findall(later) or self.people
+            self.noted = PERSON_LINK.findall(self._later_page().text) or self.people
         self.sells = self.account["role"] in ("admin", "head", "rep")
         self.deals, self.stages = [], []
         if self.sells:
@@ -95,8 +93,11 @@ class RoostUser(FastHttpUser):
     @task(1)
     def people_later_page(self):
         if self.cursor:
-            self.client.get(f"/people?sort=name&dir=asc&after={self.cursor}", name="people list later page",
-                            headers=self._htmx("people-more"))
+            self._later_page()
+
+    def _later_page(self):
+        return self.client.get(f"/people?sort=name&dir=asc&after={self.cursor}", name="people list later page",
+                               headers=self._htmx("people-more"))
 
     @tag("search")
     @task(3)
