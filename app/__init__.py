@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from htmx_flask import Htmx
 
-from app import config, connections, request_log, security
+from app import config, connections, rate_limits, request_log, security
 from app.api import register_api
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -29,9 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           connections.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or (
-        app.config["REDIS_URL"] or "memory://"
-    )
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or rate_limits.storage_uri(
+        app.config["REDIS_URL"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -55,8 +55,8 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),  # per token
         # Counts of this window and the last, weighted by how much of the last the sliding minute still covers:
-        # no burst of twice the limit across a window's edge, and a request asks Redis twice (count, then the
-        # headers' figures), where a fixed window asks three times.
+        # no burst of twice the limit across a window's edge. app.rate_limits counts a request and reads the
+        # headers' figures in one call to Redis.
         "RATELIMIT_STRATEGY": "sliding-window-counter",
         "BCRYPT_ROUNDS": 12,
         "MFA_GRACE_DAYS": 7,

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 import jobs
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import AuditEvent, Tenant
 from app.schemas.accounts import TokenCreate
 from app.services import audit, tenants, tokens
 from app.tenancy import tenant_context
 from tests.conftest import PASSWORD, app_config, build_app
+from tests.test_rate_limits import calls_to_redis
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +44,15 @@ def test_login_limits_are_counted_in_redis_across_processes(app, make_tenant, re
     assert Redis.from_url(redis_url).keys("*login-account*")
 
 
-def test_api_limits_and_their_headers_are_counted_in_redis(app, make_tenant, redis_url):
+def test_api_limits_and_their_headers_are_counted_in_redis_in_one_call(app, make_tenant, redis_url, monkeypatch):
     acme = make_tenant("Acme")
     with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
         secret = tokens.create_token(ctx, data=TokenCreate(name="script"))[1]
     client = app.test_client()
+    sent = calls_to_redis(limiter.storage, monkeypatch)
     answers = [client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {secret}"}) for _ in range(2)]
     assert [answer.status_code for answer in answers] == [200, 200]
+    assert sent == ["EVALSHA", "EVALSHA"]
     assert [int(answer.headers["X-RateLimit-Remaining"]) for answer in answers] == [599, 598]
     assert all(0 < int(answer.headers["Retry-After"]) <= 60 for answer in answers)
     assert Redis.from_url(redis_url).keys("*token:*")
