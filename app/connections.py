@@ -17,6 +17,9 @@ from app.transactions import BEGIN_AT_FIRST_WRITE
 # follows a checkin by milliseconds, and a server restart takes longer than this, so a connection that
 # lived through one has idled past it (and one in use then already failed and emptied the pool).
 PING_AFTER_IDLE_S = 1.0
+# An execution option: this page's plan does not hang on its values, so it may be prepared like any other
+# statement run often (_plan_pages_with_their_values).
+PLAN_ONCE = "plan_once"
 
 
 def engine_options(url: str) -> dict:
@@ -56,7 +59,7 @@ def _decode_json_fast(dbapi_connection, _record):
     set_json_loads(pydantic_core.from_json, dbapi_connection)
 
 
-def _plan_pages_with_their_values(cursor, statement: str, parameters, _context) -> bool:
+def _plan_pages_with_their_values(cursor, statement: str, parameters, context) -> bool:
     """Run a statement that stops after so many rows unprepared, so PostgreSQL plans it with its values.
 
     psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any values. For a
@@ -64,8 +67,8 @@ def _plan_pages_with_their_values(cursor, statement: str, parameters, _context) 
     1.5 ms). A page of a list or search is different: planned for any word, a search for a rare one walked
     the whole tenant in name order instead of asking the trigram index (11 ms for no match at 10,000 people,
     growing with the tenant); a rare tag or owner would do the same. What asks for the first rows in an
-    order (LIMIT) is such a page."""
-    if " LIMIT " not in statement:
+    order (LIMIT) is such a page, unless it says PLAN_ONCE: a page with no filter, whose plan no value changes."""
+    if " LIMIT " not in statement or context.execution_options.get(PLAN_ONCE):
         return False
     cursor.execute(statement, parameters, prepare=False)
     return True

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, union_all, updat
 from app.errors import NoTenantContext
 from app.extensions import db
 from app.models import AuditEvent, Tenant, User
-from app.models.base import _WITH_OPTION, with_option
+from app.models.base import _DERIVED, with_option
 from app.models.records import _LIVE_ONLY
 from app.services import audit
 from app.tenancy import TenantContext, bind_session, tenant_context
@@ -176,4 +176,4 @@ def test_an_optioned_statement_is_made_once_and_not_kept_past_its_statement():
     assert made is not statement and with_option(statement, _LIVE_ONLY) is made
     del statement
     gc.collect()
-    assert not any(made is kept for by_option in _WITH_OPTION.values() for kept in by_option.values())
+    assert not any(made is kept for by_key in _DERIVED.values() for kept in by_key.values())

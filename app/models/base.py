@@ -50,24 +50,29 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-# Per statement object, the statements do_orm_execute hooks made of it with each option (app/tenancy.py,
-# app/models/records.py), kept while the statement lives.
-_WITH_OPTION = weakref.WeakKeyDictionary()
+# Per statement object, the statements made of it (by the do_orm_execute hooks of app/tenancy.py and
+# app/models/records.py, and by keyset pages), kept while the statement lives.
+_DERIVED = weakref.WeakKeyDictionary()
+
+
+def derived(statement, key, make):
+    """`make(statement)`, made once per statement object and `key`.
+
+    Each new statement object makes SQLAlchemy walk the whole of it for its cache key: a sixth of running a
+    statement built once (a module's constant). Given the same statement object, this returns the same
+    statement made of it, whose cache key is already made."""
+    made = _DERIVED.get(statement)
+    if made is None:
+        made = _DERIVED[statement] = {}
+    result = made.get(key)
+    if result is None:
+        result = made[key] = make(statement)
+    return result
 
 
 def with_option(statement, option):
-    """`statement.options(option)`, made once per statement object and option.
-
-    The hooks add their criteria to every ORM statement, and each new statement object makes SQLAlchemy walk
-    the whole of it for its cache key: a sixth of running a statement built once (a module's constant). Given
-    the same statement object, this returns the same optioned one, whose cache key is already made."""
-    made = _WITH_OPTION.get(statement)
-    if made is None:
-        made = _WITH_OPTION[statement] = {}
-    optioned = made.get(option)
-    if optioned is None:
-        optioned = made[option] = statement.options(option)
-    return optioned
+    """`statement.options(option)`, made once per statement object and option (derived)."""
+    return derived(statement, option, lambda made_from: made_from.options(option))
 
 
 class Base(DeclarativeBase):

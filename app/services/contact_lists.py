@@ -8,17 +8,20 @@ from operator import itemgetter
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, String, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.errors import Invalid
+from app.connections import PLAN_ONCE
 from app.extensions import db
+from app.models.base import derived
 from app.services import audit, events
 from app.services.contact_edits import check_owner
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_BULK = 500
+PAGE_LIMIT = bindparam("page_limit", type_=Integer)
 
 
 def encode_cursor(values) -> str:
@@ -53,16 +56,23 @@ def decode_cursor(cursor: str | None, kinds: tuple) -> tuple | None:
 
 
 def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int,
-                item=itemgetter(0)):
+                item=itemgetter(0), unfiltered: Select | None = None):
     """Run `stmt` (from page_select), which selects what a page shows then `keys` (the last one unique) in their
     order, from the cursor `after`; (items, next cursor). `item(row)` makes an item of a row; by default its first
-    column."""
+    column. `unfiltered` is page_select's statement: while `stmt` is still it, no value of a filter changes how
+    the page is best read, and PostgreSQL may plan it once (PLAN_ONCE) — the planning was a fifth of the
+    database's time for an API list."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
+    plan_once = stmt is unfiltered
     position = decode_cursor(after, kinds)
-    if position is not None:
+    if position is not None:  # a range of the keys' index from the cursor on, whatever the cursor
         bound = tuple_(*keys) < tuple_(*position) if descending else tuple_(*keys) > tuple_(*position)
         stmt = stmt.where(bound)
-    rows = list(db.session.execute(stmt.limit(limit + 1)).all())
+    # The limit is a parameter, so a statement built once (an unfiltered first page) stays one object, whose
+    # cache key SQLAlchemy made the first time (4% of an API list request).
+    limited = derived(stmt, (PAGE_LIMIT, plan_once),
+                      lambda made_from: made_from.limit(PAGE_LIMIT).execution_options(**{PLAN_ONCE: plan_once}))
+    rows = list(db.session.execute(limited, {PAGE_LIMIT.key: limit + 1}).all())
     cursor = encode_cursor(rows[limit - 1][-len(keys):]) if len(rows) > limit else None
     return [item(row) for row in rows[:limit]], cursor
 

@@ -44,13 +44,15 @@ def list_organizations(ctx, *, q=None, sort="name", descending=False, owner_id=N
     """
     require(ctx, "contact:read")
     keys, kinds = sort_keys(SORTS, sort)
-    stmt, item = page_select(Organization, keys, columns, descending=descending)
+    unfiltered, item = page_select(Organization, keys, columns, descending=descending)
+    stmt = unfiltered
     for term in (q or "").split():
         stmt = stmt.where(like_any((Organization.name, Organization.domain, Organization.website,
                                     Organization.phone, Organization.phone_e164), term))
     stmt = filter_common(stmt, Organization, owner_id=owner_id, tag=tag, updated_since=updated_since,
                          created_since=created_since)
-    return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item)
+    return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item,
+                       unfiltered=unfiltered)
 
 
 def get_organization(ctx, *, organization_id) -> Organization:

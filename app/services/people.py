@@ -67,7 +67,8 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     read in the same one statement: no entities to load and track, for lists that only show them.
     """
     require(ctx, "contact:read")
-    keys, kinds, stmt, item = _page_select(sort, descending, tuple(columns) if columns is not None else None)
+    keys, kinds, unfiltered, item = _page_select(sort, descending, tuple(columns) if columns is not None else None)
+    stmt = unfiltered
     for term in (q or "").split():
         condition = Person.search_text().contains(term.lower(), autoescape=True)
         digits = re.sub(r"\D", "", term)
@@ -78,7 +79,8 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
         stmt = stmt.where(Person.organization_id == organization_id)
     stmt = filter_common(stmt, Person, owner_id=owner_id, tag=tag, updated_since=updated_since,
                          created_since=created_since)
-    return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item)
+    return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item,
+                       unfiltered=unfiltered)
 
 
 @lru_cache(maxsize=64)
