@@ -80,11 +80,11 @@ def test_a_window_older_than_a_minute_counts_as_the_previous_one_weighted_by_wha
     for _ in range(3):
         limiter.hit(THREE_A_MINUTE, "token:a")
     current = next(key for key in Redis.from_url(redis_url).keys("*token:a*") if not key.endswith(b"/-1"))
-    Redis.from_url(redis_url).pexpire(current, 20_000)  # as if the window began 100 s ago: a third of it still counts
+    Redis.from_url(redis_url).pexpire(current, 30_000)  # as if the window began 90 s ago: half of it still counts
     assert limiter.hit(THREE_A_MINUTE, "token:a")
     previous_count, previous_ttl, current_count, _ = RedisStorage(redis_url).get_sliding_window(
         THREE_A_MINUTE.key_for("token:a"), 60)
     assert (previous_count, current_count) == (3, 1)
-    assert 19 < previous_ttl <= 20
-    # 3 x (a little under 1/3) + 1, rounded down, is 1 used of 3
-    assert limiter.get_window_stats(THREE_A_MINUTE, "token:a").remaining == 2
+    assert 29 < previous_ttl <= 30
+    # 3 x (at most) 1/2 + 1, rounded down, is 2 used of 3 (until 40 s of the half have passed)
+    assert limiter.get_window_stats(THREE_A_MINUTE, "token:a").remaining == 1
