@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
-from app.errors import Invalid
 from app.connections import PLAN_ONCE
+from app.errors import Invalid
 from app.extensions import db
 from app.models.base import derived
 from app.services import audit, events
