@@ -182,6 +182,18 @@ def redis_url():
     connection.flushdb()
 
 
+def calls_to_redis(storage, monkeypatch) -> list:
+    """The commands a Redis-backed limits `storage` sends from now on, as a list that grows."""
+    sent, send = [], storage.storage.execute_command
+
+    def counted(*args, **options):
+        sent.append(args[0])
+        return send(*args, **options)
+
+    monkeypatch.setattr(storage.storage, "execute_command", counted)
+    return sent
+
+
 @dataclass
 class TenantMade:
     """What a test needs to act as a tenant: its id, slug, and users by role."""

@@ -8,6 +8,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from redis import Redis
 
 from app.rate_limits import OneTripRedisStorage, storage_uri
+from tests.conftest import calls_to_redis
 
 pytestmark = pytest.mark.redis
 THREE_A_MINUTE = parse("3 per minute")
@@ -16,18 +17,6 @@ THREE_A_MINUTE = parse("3 per minute")
 @pytest.fixture
 def storage(redis_url):
     return storage_from_string(storage_uri(redis_url))
-
-
-def calls_to_redis(storage, monkeypatch) -> list:
-    """The commands `storage` sends from now on, as a list that grows."""
-    sent, send = [], storage.storage.execute_command
-
-    def counted(*args, **options):
-        sent.append(args[0])
-        return send(*args, **options)
-
-    monkeypatch.setattr(storage.storage, "execute_command", counted)
-    return sent
 
 
 def test_the_apps_redis_url_gets_this_storage_and_other_urls_keep_theirs():

@@ -15,8 +15,7 @@ from app.models import AuditEvent, Tenant
 from app.schemas.accounts import TokenCreate
 from app.services import audit, tenants, tokens
 from app.tenancy import tenant_context
-from tests.conftest import PASSWORD, app_config, build_app
-from tests.test_rate_limits import calls_to_redis
+from tests.conftest import PASSWORD, app_config, build_app, calls_to_redis
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(__file__).resolve().parent.parent
