@@ -7,18 +7,19 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select, true
+from sqlalchemy import Select, bindparam, case, func, select
 
 from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.models import Activity, Deal, Person, Tenant
 from app.models.activities import ACTIVITY_KINDS, open_task_conditions
-from app.models.deals import status_is
 from app.models.base import utcnow
+from app.models.deals import status_is
 from app.permissions import can, require
 from app.services import users
 from app.services.activities import record_labels, start_of_day, tenant_zone
@@ -119,35 +120,78 @@ def _scope(ctx, user_id, team: list[tuple[uuid.UUID, str]]) -> uuid.UUID | None:
     return user_id
 
 
-def _mine(column, user_id):
-    """A condition limiting rows to one member's (true for the whole team)."""
-    return column == user_id if user_id is not None else true()
+def _mine(column, team: bool) -> tuple:
+    """The condition limiting rows to one member's (`scope`, bound when run); none for the whole team."""
+    return () if team else (column == bindparam("scope"),)
 
 
-def _open_tasks_of(scope) -> tuple:
-    """Conditions of the open tasks given to `scope` (everyone's for None)."""
-    return *open_task_conditions(), _mine(Activity.assignee_id, scope)
-
-
-def _counts(scope, now: datetime) -> tuple[int, int, int]:
-    """People, open tasks and overdue tasks, in one round trip.
-
-    count(*) rather than count(id): each count then reads a partial index alone, not the rows.
-    """
-    open_tasks = select(func.count()).select_from(Activity).where(*_open_tasks_of(scope))
-    return db.session.execute(select(
-        select(func.count()).select_from(Person).where(_mine(Person.owner_id, scope)).scalar_subquery(),
-        open_tasks.scalar_subquery(),
-        open_tasks.where(Activity.due_at < now).scalar_subquery())).one()
-
-
-def _period(column, edges: list[datetime]):
-    """The index of the period each row falls in, periods starting at `edges` (ascending).
+def _period(column, edges: int):
+    """The index of the period each row falls in, periods starting at the bound `edge_0` .. `edge_<edges-1>`
+    (ascending, the last one the end).
 
     A CASE in SQL rather than a date function: it runs the same on SQLite and PostgreSQL, and the
     edges are the tenant's local midnights, so months and weeks are the tenant's own.
     """
-    return case(*((column < edge, index) for index, edge in enumerate(edges[1:])), else_=len(edges) - 2)
+    return case(*((column < bindparam(f"edge_{index + 1}"), index) for index in range(edges - 2)),
+                else_=edges - 2)
+
+
+def _in_periods(column, edges: int) -> tuple:
+    return column >= bindparam("edge_0"), column < bindparam(f"edge_{edges - 1}")
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The dashboard's statements, for the team or for one member (`scope`).
+
+    Built once: each statement built anew made SQLAlchemy walk it for its cache key on every run, a tenth of
+    the page's time. What changes from run to run (the member, now, the period edges) is bound when run.
+    """
+
+    counts: Select  # people, open tasks, overdue tasks; count(*) so each reads a partial index alone
+    deals_by_stage: Select
+    won_by_month: Select
+    people_by_week: Select
+    activities_by_kind: Select
+    deals_closing: Select
+    recent_people: Select
+    tasks_due: Select
+
+
+@cache
+def _statements(team: bool) -> _Statements:
+    open_tasks = select(func.count()).select_from(Activity).where(*open_task_conditions(),
+                                                                  *_mine(Activity.assignee_id, team))
+    won_month, new_week = _period(Deal.closed_at, MONTHS + 1), _period(Person.created_at, WEEKS + 1)
+    return _Statements(
+        counts=select(
+            select(func.count()).select_from(Person).where(*_mine(Person.owner_id, team)).scalar_subquery(),
+            open_tasks.scalar_subquery(),
+            open_tasks.where(Activity.due_at < bindparam("now")).scalar_subquery()),
+        # count(*) and the status written into the SQL: the open deals' partial index answers it alone.
+        deals_by_stage=select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
+        .where(status_is("open"), *_mine(Deal.owner_id, team)).group_by(Deal.stage_id, Deal.currency),
+        won_by_month=select(won_month, Deal.currency, func.count(), func.sum(Deal.value))
+        .where(status_is("won"), *_in_periods(Deal.closed_at, MONTHS + 1), *_mine(Deal.owner_id, team))
+        .group_by(won_month, Deal.currency),
+        people_by_week=select(new_week, func.count())
+        .where(*_in_periods(Person.created_at, WEEKS + 1), *_mine(Person.owner_id, team)).group_by(new_week),
+        activities_by_kind=select(Activity.kind, func.count())
+        .where(Activity.occurred_at >= bindparam("since"), Activity.occurred_at <= bindparam("now"),
+               *_mine(Activity.user_id, team)).group_by(Activity.kind),
+        deals_closing=select(Deal).where(status_is("open"), Deal.expected_close <= bindparam("until"),
+                                         *_mine(Deal.owner_id, team))
+        .order_by(Deal.expected_close, Deal.id).limit(TODAY_LIMIT),
+        recent_people=select(Person).where(*_mine(Person.owner_id, team))
+        .order_by(Person.created_at.desc(), Person.id.desc()).limit(RECENT_PEOPLE),
+        tasks_due=select(Activity).where(*open_task_conditions(), *_mine(Activity.assignee_id, team),
+                                         Activity.due_at < bindparam("until"))
+        .order_by(Activity.due_at, Activity.id).limit(TODAY_LIMIT))
+
+
+def _edges(days: list[date], zone) -> dict:
+    """The `edge_<n>` parameters of a period statement: each day's start in the tenant's time zone."""
+    return {f"edge_{index}": start_of_day(day, zone) for index, day in enumerate(days)}
 
 
 def _month_starts(today: date, count: int) -> list[date]:
@@ -166,38 +210,32 @@ def build_dashboard(ctx, *, user_id: uuid.UUID | None = None) -> Dashboard:
     members = users.list_users(ctx)
     team = [(u.id, u.name) for u in members if u.active] if can(ctx, "dashboard:team") else []
     scope = _scope(ctx, user_id, team)
+    run, mine = _statements(scope is None), {} if scope is None else {"scope": scope}
     tenant = db.session.get(Tenant, ctx.tenant_id)
     zone = tenant_zone(ctx)
     now = utcnow()
     today = now.astimezone(zone).date()
 
-    people, open_tasks, overdue = _counts(scope, now)
+    people, open_tasks, overdue = db.session.execute(run.counts, {**mine, "now": now}).one()
     board = Dashboard(user_id=scope, team=team, team_size=len(members), currency=tenant.currency, people=people,
                       open_tasks=open_tasks, overdue_tasks=overdue, deals_visible=can(ctx, "deal:read"), today=today)
     if board.deals_visible:
-        board.charts += [_deals_by_stage(ctx, board, scope), _won_by_month(board, scope, today, zone)]
-        board.deals_closing = _deals_closing(scope, today)
-    board.charts += [_people_by_week(scope, today, zone), _activities_by_kind(scope, now)]
-    board.recent_people = list(db.session.scalars(
-        select(Person).where(_mine(Person.owner_id, scope))
-        .order_by(Person.created_at.desc(), Person.id.desc()).limit(RECENT_PEOPLE)))
+        board.charts += [_deals_by_stage(ctx, board, run, mine), _won_by_month(board, run, mine, today, zone)]
+        sunday = today + timedelta(days=6 - today.weekday())  # deals closing by the end of this week
+        board.deals_closing = list(db.session.scalars(run.deals_closing, {**mine, "until": sunday}))
+    board.charts += [_people_by_week(run, mine, today, zone), _activities_by_kind(run, mine, now)]
+    board.recent_people = list(db.session.scalars(run.recent_people, mine))
     board.tasks_due = list(db.session.scalars(
-        select(Activity).where(*_open_tasks_of(scope), Activity.due_at < start_of_day(today + timedelta(days=1), zone))
-        .order_by(Activity.due_at, Activity.id).limit(TODAY_LIMIT)))
+        run.tasks_due, {**mine, "until": start_of_day(today + timedelta(days=1), zone)}))
     board.labels = record_labels(ctx, board.tasks_due)
     if scope is None:
         board.names = {member.id: member.name for member in members}
     return board
 
 
-def _deals_by_stage(ctx, board: Dashboard, scope) -> Chart:
-    """Open deals per open stage of every pipeline; also fills the open deal count and value.
-
-    count(*) and the status written into the SQL: the open deals' partial index answers it alone.
-    """
-    rows = db.session.execute(
-        select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
-        .where(status_is("open"), _mine(Deal.owner_id, scope)).group_by(Deal.stage_id, Deal.currency)).all()
+def _deals_by_stage(ctx, board: Dashboard, run: _Statements, mine: dict) -> Chart:
+    """Open deals per open stage of every pipeline; also fills the open deal count and value."""
+    rows = db.session.execute(run.deals_by_stage, mine).all()
     counts: dict[uuid.UUID, int] = {}
     board.open_value = Money(board.currency)
     for stage_id, currency, count, total in rows:
@@ -216,15 +254,10 @@ def _open_stages(ctx) -> dict[uuid.UUID, str]:
             for pipeline in layout for stage in pipeline.stages if stage.kind == "open"}
 
 
-def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
+def _won_by_month(board: Dashboard, run: _Statements, mine: dict, today: date, zone) -> Chart:
     """Value won per month in the tenant's currency; also fills this month's won count and value."""
     firsts = _month_starts(today, MONTHS)
-    edges = [start_of_day(first, zone) for first in firsts]
-    period = _period(Deal.closed_at, edges)
-    rows = db.session.execute(
-        select(period, Deal.currency, func.count(), func.sum(Deal.value))
-        .where(status_is("won"), Deal.closed_at >= edges[0], Deal.closed_at < edges[-1],
-               _mine(Deal.owner_id, scope)).group_by(period, Deal.currency)).all()
+    rows = db.session.execute(run.won_by_month, {**mine, **_edges(firsts, zone)}).all()
     months = [Money(board.currency) for _first in firsts[:-1]]
     for index, currency, count, total in rows:
         months[index].add(currency, total)
@@ -239,37 +272,22 @@ def _won_by_month(board: Dashboard, scope, today: date, zone) -> Chart:
                  note=_("Deals in other currencies are not included.") if others else None)
 
 
-def _people_by_week(scope, today: date, zone) -> Chart:
+def _people_by_week(run: _Statements, mine: dict, today: date, zone) -> Chart:
     """People added per week (weeks start on Monday, in the tenant's time zone)."""
     monday = today - timedelta(days=today.weekday())
     mondays = [monday - timedelta(weeks=back) for back in range(WEEKS - 1, -2, -1)]
-    edges = [start_of_day(day, zone) for day in mondays]
-    period = _period(Person.created_at, edges)
-    rows = dict(db.session.execute(
-        select(period, func.count())
-        .where(Person.created_at >= edges[0], Person.created_at < edges[-1], _mine(Person.owner_id, scope))
-        .group_by(period)).all())
+    rows = dict(db.session.execute(run.people_by_week, {**mine, **_edges(mondays, zone)}).all())
     return Chart(key="people-by-week", title=_("New people by week"), kind="line",
                  labels=[format_date(day, "d MMM") for day in mondays[:-1]],
                  values=[rows.get(index, 0) for index in range(WEEKS)], series=_("People added"),
                  heading=_("Week starting"))
 
 
-def _activities_by_kind(scope, now: datetime) -> Chart:
+def _activities_by_kind(run: _Statements, mine: dict, now: datetime) -> Chart:
     """Activities logged in the last 30 days, by kind."""
     rows = dict(db.session.execute(
-        select(Activity.kind, func.count())
-        .where(Activity.occurred_at >= now - timedelta(days=ACTIVITY_DAYS), Activity.occurred_at <= now,
-               _mine(Activity.user_id, scope)).group_by(Activity.kind)).all())
+        run.activities_by_kind, {**mine, "since": now - timedelta(days=ACTIVITY_DAYS), "now": now}).all())
     return Chart(key="activities-by-kind", title=_("Activities in the last 30 days"), kind="doughnut",
                  labels=[str(KIND_LABELS[kind]) for kind in ACTIVITY_KINDS],
                  values=[rows.get(kind, 0) for kind in ACTIVITY_KINDS], series=_("Activities"),
                  heading=_("Kind"))
-
-
-def _deals_closing(scope, today: date) -> list[Deal]:
-    """Open deals expected to close by the end of this week (Sunday), overdue ones first."""
-    sunday = today + timedelta(days=6 - today.weekday())
-    return list(db.session.scalars(
-        select(Deal).where(status_is("open"), Deal.expected_close <= sunday, _mine(Deal.owner_id, scope))
-        .order_by(Deal.expected_close, Deal.id).limit(TODAY_LIMIT)))
