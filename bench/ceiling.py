@@ -18,6 +18,11 @@ people = Table("people", MetaData(), Column("id", Uuid), Column("tenant_id", Uui
 # Autocommit and no pre-ping: its one read needs neither BEGIN, ROLLBACK nor a ping, so none is sent (Roost
 # skips them too: app/connections.py).
 engine = create_engine(os.environ["DATABASE_URL"], isolation_level="AUTOCOMMIT")
+# The search is planned with its fragment on every run, as Roost plans its searches (app/connections.py):
+# psycopg prepares a statement on its fifth run, and PostgreSQL's generic plan for `LIKE $1` then walked the
+# whole tenant in name order for a rare fragment ("mue": 23 ms instead of 0.1).
+search_engine = create_engine(os.environ["DATABASE_URL"], isolation_level="AUTOCOMMIT",
+                              connect_args={"prepare_threshold": None})
 app = Flask(__name__)
 COLUMNS = (people.c.id, people.c.first_name, people.c.last_name, people.c.email, people.c.phone)
 SPACE, BLANK = literal_column("' '"), literal_column("''")
@@ -32,8 +37,8 @@ def _tenant():
     return tenant_id, f"tenant_{tenant_id.hex}"
 
 
-def _rows(statement, schema: str):
-    with engine.connect().execution_options(schema_translate_map={"tenant": schema}) as connection:
+def _rows(statement, schema: str, through=engine):
+    with through.connect().execution_options(schema_translate_map={"tenant": schema}) as connection:
         return [{"id": str(row.id), "first_name": row.first_name, "last_name": row.last_name, "email": row.email,
                  "phone": row.phone} for row in connection.execute(statement)]
 
@@ -55,4 +60,4 @@ def search_people():
     return jsonify(_rows(select(*COLUMNS).where(people.c.tenant_id == tenant_id, people.c.deleted_at.is_(None),
                                                 SEARCH.like(f"%{fragment}%"))
                          .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
-                         .limit(50), schema))
+                         .limit(50), schema, search_engine))
