@@ -52,7 +52,15 @@ def _tables_ddl(dialect, schema: str) -> str:
                                           render_schema_translate=True)))
 
     Base.metadata.create_all(create_mock_engine("postgresql://", collect), tables=tenant_tables(), checkfirst=False)
+    statements += [f'ALTER INDEX "{schema}".{name} ALTER COLUMN 1 SET STATISTICS {target}'
+                   for name, target in index_statistics().items()]
     return ";\n".join(statements)
+
+
+def index_statistics() -> dict[str, int]:
+    """{index name: statistics target} of the tenant tables' indexes that set one (`info["statistics"]`)."""
+    return {index.name: index.info["statistics"] for table in tenant_tables() for index in table.indexes
+            if "statistics" in index.info}
 
 
 @cache

@@ -5,8 +5,10 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.models import Tenant
+from app.models.base import SEARCH_STATISTICS
 from app.services import audit
 from app.tenancy import tenant_context
+from app.tenant_schemas import index_statistics
 from tests.conftest import build_app
 
 pytestmark = pytest.mark.postgres
@@ -33,6 +35,15 @@ def indexes_of(schema):
     """Each index's name and definition (columns, expressions, partial `where`), the schema name left out."""
     rows = db.session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = :s"), {"s": schema})
     return sorted((name, definition.replace(f'"{schema}".', "").replace(f"{schema}.", "")) for name, definition in rows)
+
+
+def statistics_of(schema):
+    """{index: statistics target} of the schema's indexes whose target is set (not the server's default)."""
+    rows = db.session.execute(text(
+        "SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'i' "
+        "AND a.attstattarget > 0"), {"s": schema})
+    return dict(rows.all())
 
 
 def test_each_tenant_has_its_own_schema_and_rows_stay_in_it(app, make_tenant):
@@ -74,6 +85,10 @@ def test_upgrade_is_safe_twice_and_migrates_like_the_models(app, make_tenant):
         assert columns_of("tenant_migrated_x") == columns_of(Tenant.schema_for(built.id))
         assert indexes_of("tenant_migrated_x") == indexes_of(Tenant.schema_for(built.id))
         assert columns_of("tenant_migrated_x")  # not two empty lists
+        # The searched expressions keep more statistics, in both ways of making a schema.
+        expected = index_statistics()
+        assert expected["ix_people_trgm_search"] == SEARCH_STATISTICS and len(expected) == 7
+        assert statistics_of("tenant_migrated_x") == statistics_of(Tenant.schema_for(built.id)) == expected
 
 
 def test_people_search_uses_the_trigram_index(app, make_tenant):

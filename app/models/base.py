@@ -111,11 +111,17 @@ def tenant_table_args(*constraints) -> tuple:
     return (*constraints, {"schema": TENANT_SCHEMA})
 
 
+# The statistics ANALYZE keeps of a searched expression (an index's `info["statistics"]`; PostgreSQL's default
+# is 100). From 100 values PostgreSQL guessed that 2% of 10,000 people match "smi" where 15 do, so it read the
+# whole tenant in name order for a first page of 50 (19 ms) instead of asking the trigram index (0.7 ms).
+SEARCH_STATISTICS = 1000
+
+
 def trigram_index(table: str, column: str) -> Index:
     """A PostgreSQL trigram index on lower(column): `lower(column) LIKE '%fragment%'` uses it.
     SQLite gets none (it has no pg_trgm); the extension lives in the public schema."""
     return Index(f"ix_{table}_trgm_{column}", text(f"lower({column}) gin_trgm_ops"),
-                 postgresql_using="gin").ddl_if(dialect="postgresql")
+                 postgresql_using="gin", info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql")
 
 
 def partial_index(name: str, *columns, where: str) -> Index:

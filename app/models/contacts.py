@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_colu
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, json_type, partial_index, tags_index, tenant_fk, tenant_table_args, trigram_index
+from app.models.base import (SEARCH_STATISTICS, Base, json_type, partial_index, tags_index, tenant_fk, tenant_table_args,
+                             trigram_index)
 from app.models.records import LIVE, Record
 
 PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
@@ -58,7 +59,7 @@ class Person(Record, Base):
         # One trigram index over what the search box matches (see Person.search_text): a single
         # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
         Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+              postgresql_using="gin", info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql"),
         trigram_index("people", "phone_e164"),
         tags_index("people"),
     )
