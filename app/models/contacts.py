@@ -5,8 +5,16 @@ from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_colu
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import (SEARCH_STATISTICS, Base, json_type, partial_index, tags_index, tenant_fk, tenant_table_args,
-                             trigram_index)
+from app.models.base import (
+    SEARCH_STATISTICS,
+    Base,
+    json_type,
+    partial_index,
+    tags_index,
+    tenant_fk,
+    tenant_table_args,
+    trigram_index,
+)
 from app.models.records import LIVE, Record
 
 PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
