@@ -137,6 +137,7 @@ def _period(column, edges: int):
 
 
 def _in_periods(column, edges: int) -> tuple:
+    """The conditions of a row falling in one of the periods: from the bound `edge_0` to before the last edge."""
     return column >= bindparam("edge_0"), column < bindparam(f"edge_{edges - 1}")
 
 
