@@ -22,6 +22,7 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_BULK = 500
 PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+LIKE_ESCAPE = "/"  # as SQLAlchemy's autoescape
 
 
 def encode_cursor(values) -> str:
@@ -56,12 +57,12 @@ def decode_cursor(cursor: str | None, kinds: tuple) -> tuple | None:
 
 
 def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, after: str | None, limit: int,
-                item=itemgetter(0), unfiltered: Select | None = None):
+                item=itemgetter(0), unfiltered: Select | None = None, values: dict | None = None):
     """Run `stmt` (from page_select), which selects what a page shows then `keys` (the last one unique) in their
     order, from the cursor `after`; (items, next cursor). `item(row)` makes an item of a row; by default its first
     column. `unfiltered` is page_select's statement: while `stmt` is still it, no value of a filter changes how
     the page is best read, and PostgreSQL may plan it once (PLAN_ONCE) — the planning was a fifth of the
-    database's time for an API list."""
+    database's time for an API list. `values` are those of `stmt`'s own parameters."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     plan_once = stmt is unfiltered
     position = decode_cursor(after, kinds)
@@ -72,7 +73,7 @@ def keyset_page(stmt: Select, keys: list, kinds: tuple, *, descending: bool, aft
     # cache key SQLAlchemy made the first time (4% of an API list request).
     limited = derived(stmt, (PAGE_LIMIT, plan_once),
                       lambda made_from: made_from.limit(PAGE_LIMIT).execution_options(**{PLAN_ONCE: plan_once}))
-    rows = list(db.session.execute(limited, {PAGE_LIMIT.key: limit + 1}).all())
+    rows = list(db.session.execute(limited, {**(values or {}), PAGE_LIMIT.key: limit + 1}).all())
     cursor = encode_cursor(rows[limit - 1][-len(keys):]) if len(rows) > limit else None
     return [item(row) for row in rows[:limit]], cursor
 
@@ -113,6 +114,12 @@ def has_tag(model, tag: str):
     # SQLite stores the list as JSON text; an element is exactly its JSON string.
     needle = json.dumps(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return type_coerce(model.tags, String).like(f"%{needle}%", escape="\\")
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with `ESCAPE LIKE_ESCAPE`) matching values that contain `text` as it is: its % and _ too."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
 
 
 def like_any(columns, term: str):
