@@ -3,24 +3,23 @@
     .venv/bin/python bench/board.py [--open-deals 5000] [--runs 20]
 
 Makes a throwaway database beside TEST_DATABASE_URL, one tenant whose open stages hold
---open-deals deals (bulk INSERT under the tenant guard, as bench/generate.py does), then times
+--open-deals deals (`throwaway.add_rows`), then times
 GET /deals/board through the app (test client: routing, services, templates; no network) and prints
 the median and 95th percentile with the page's size and card count.
 """
 import argparse
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import PASSWORD  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
 from figures import median_p95  # noqa: E402
-from throwaway import throwaway_app  # noqa: E402
+from generate import PASSWORD  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from throwaway import add_rows, throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Deal, Stage  # noqa: E402
@@ -47,12 +46,11 @@ def measure(app, open_deals: int, runs: int) -> None:
         db.session.remove()
         with tenant_context(tenant_id, channel="job"):
             stages = db.session.execute(select(Stage.id, Stage.pipeline_id).where(Stage.kind == "open")).all()
-            db.session.execute(insert(Deal), [
-                {"id": uuid.uuid4(), "tenant_id": tenant_id, "name": f"Order {n}", "value": Decimal(100 + n),
-                 "currency": "USD", "pipeline_id": stages[n % len(stages)].pipeline_id,
-                 "stage_id": stages[n % len(stages)].id, "position": n // len(stages), "status": "open",
-                 "expected_close": date.today() + timedelta(days=n % 90), "owner_id": admin_id,
-                 "tags": [], "custom": {}, "version": 1} for n in range(open_deals)])
+        add_rows(app, tenant_id, Deal, [
+            {"name": f"Order {n}", "value": Decimal(100 + n), "currency": "USD",
+             "pipeline_id": stages[n % len(stages)].pipeline_id, "stage_id": stages[n % len(stages)].id,
+             "position": n // len(stages), "status": "open", "expected_close": date.today() + timedelta(days=n % 90),
+             "owner_id": admin_id, "tags": [], "custom": {}} for n in range(open_deals)])
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
     client = app.test_client()

@@ -20,9 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from sqlalchemy import insert  # noqa: E402
 from figures import median_p95  # noqa: E402
-from throwaway import throwaway_app  # noqa: E402
+from throwaway import add_rows, throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Activity, Deal, Person  # noqa: E402
@@ -31,14 +30,6 @@ from app.models.base import utcnow  # noqa: E402
 from app.schemas.accounts import UserCreate  # noqa: E402
 from app.services import dashboard, pipelines, tenants, users  # noqa: E402
 from app.tenancy import tenant_context  # noqa: E402
-
-BATCH = 5000
-
-
-def insert_batches(app, tenant_id, model, rows) -> None:
-    for offset in range(0, len(rows), BATCH):
-        with app.app_context(), tenant_context(tenant_id, channel="job"):
-            db.session.execute(insert(model), rows[offset:offset + BATCH])
 
 
 def fill(app, tenant_id, owners: list, people: int, deals: int, activities: int) -> float:
@@ -50,7 +41,7 @@ def fill(app, tenant_id, owners: list, people: int, deals: int, activities: int)
         stages = [(s.pipeline_id, s.id, s.kind) for s in pipelines.list_pipelines(ctx)[0].stages]
     base = {"tags": [], "custom": {}, "version": 1}
     person_ids = [uuid.uuid4() for _ in range(people)]
-    insert_batches(app, tenant_id, Person, [
+    add_rows(app, tenant_id, Person, [
         {"id": pid, "tenant_id": tenant_id, "first_name": f"First{n}", "last_name": f"Last{n}", "other_emails": [],
          "other_phones": [], "owner_id": random.choice(owners),
          "created_at": now - timedelta(days=random.random() * 365), **base} for n, pid in enumerate(person_ids)])
@@ -63,7 +54,7 @@ def fill(app, tenant_id, owners: list, people: int, deals: int, activities: int)
             "person_id": random.choice(person_ids), "owner_id": random.choice(owners), "status": kind,
             "closed_at": now - timedelta(days=random.random() * 365) if kind != "open" else None,
             "expected_close": (now + timedelta(days=random.randint(-30, 90))).date(), **base})
-    insert_batches(app, tenant_id, Deal, deal_rows)
+    add_rows(app, tenant_id, Deal, deal_rows)
     activity_rows = []
     for n in range(activities):
         kind = random.choice(ACTIVITY_KINDS)
@@ -74,7 +65,7 @@ def fill(app, tenant_id, owners: list, people: int, deals: int, activities: int)
         activity_rows.append({"id": uuid.uuid4(), "tenant_id": tenant_id, "kind": kind, "subject": f"Activity {n}",
                               "occurred_at": when, "user_id": owner, "channel": "web",
                               "person_id": random.choice(person_ids), **task})
-    insert_batches(app, tenant_id, Activity, activity_rows)
+    add_rows(app, tenant_id, Activity, activity_rows)
     with app.app_context(), db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
     return time.perf_counter() - started

@@ -18,9 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
 from faker import Faker  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
 from figures import median_p95  # noqa: E402
-from throwaway import throwaway_app  # noqa: E402
+from throwaway import add_rows, throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Person  # noqa: E402
@@ -31,7 +30,7 @@ FRAGMENTS = ["ann", "smi", "son", "mar", "lee", "garc", "example.org", "xyzq"]
 
 
 def fill(app, tenant_id, count: int, batch: int = 5000) -> float:
-    """Insert `count` people through the ORM's bulk INSERT (what create_person writes, minus the audit)."""
+    """Add `count` people (what create_person writes, minus the audit)."""
     fake = Faker(["en_US", "en_GB", "de_DE", "es_ES"])
     Faker.seed(7)
     random.seed(7)
@@ -44,8 +43,7 @@ def fill(app, tenant_id, count: int, batch: int = 5000) -> float:
                          "email": f"{first}.{last}{random.randint(1, 999)}@{fake.free_email_domain()}".lower(),
                          "phone": None, "phone_e164": f"+4420{random.randint(10_000_000, 99_999_999)}",
                          "tags": [], "custom": {}, "other_emails": [], "other_phones": [], "version": 1})
-        with app.app_context(), tenant_context(tenant_id, channel="job"):
-            db.session.execute(insert(Person), rows)
+        add_rows(app, tenant_id, Person, rows)
     with app.app_context(), db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
     return time.perf_counter() - started
@@ -72,7 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     with throwaway_app("search") as app:
         with app.app_context():
-            tenant, _admin, _ctx = tenants.create_tenant(name="Bench", admin_name="Bench", admin_email="b@bench.example",
+            tenant, _admin, _ctx = tenants.create_tenant(name="Bench", admin_name="Bench",
+                                                         admin_email="b@bench.example",
                                                          admin_password="correct horse battery")
             db.session.commit()
             tenant_id = tenant.id

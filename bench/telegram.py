@@ -21,9 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "bench")
 
-from sqlalchemy import insert  # noqa: E402
 from figures import median_p95  # noqa: E402
-from throwaway import throwaway_app  # noqa: E402
+from throwaway import add_rows, throwaway_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import Person  # noqa: E402
@@ -45,9 +44,7 @@ def prepare(app, people: int):
     rows = [{"id": uuid.uuid4(), "tenant_id": tenant_id, "first_name": f"First{i}", "last_name": f"Last{i}",
              "email": f"person{i}@bench.example", "tags": [], "custom": {}, "other_emails": [],
              "other_phones": [], "version": 1} for i in range(people)]
-    with app.app_context(), tenant_context(tenant_id, channel="job"):
-        if rows:
-            db.session.execute(insert(Person), rows)
+    add_rows(app, tenant_id, Person, rows)
     with app.app_context(), tenant_context(tenant_id, channel="web", user_id=admin_id) as ctx:
         deals.create_deal(ctx, data=DealCreate(name="Bench deal", value="1000"))
     with app.app_context(), db.engine.begin() as connection:

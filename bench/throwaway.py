@@ -10,7 +10,9 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
+from app.tenancy import tenant_context
 
+BATCH = 5000
 SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -46,3 +48,11 @@ def throwaway_app(label: str, **config) -> Iterator[Flask]:
         with app.app_context():
             db.engine.dispose()
         drop_database(name)
+
+
+def add_rows(app, tenant_id, model, rows: list[dict]) -> None:
+    """Write `rows` (column values) of `model` into one tenant through the ORM's unit of work, in batches of
+    BATCH: the tenant guard refuses a bulk INSERT of a list, as the guard cannot look into its rows."""
+    for offset in range(0, len(rows), BATCH):
+        with app.app_context(), tenant_context(tenant_id, channel="job"):
+            db.session.add_all(model(**row) for row in rows[offset:offset + BATCH])
