@@ -10,7 +10,7 @@ import os
 import uuid
 
 from flask import Flask, jsonify, request
-from sqlalchemy import Column, MetaData, String, Table, Uuid, create_engine, func, literal_column, select
+from sqlalchemy import Column, MetaData, String, Table, Uuid, create_engine, func, literal_column, or_, select
 
 people = Table("people", MetaData(), Column("id", Uuid), Column("tenant_id", Uuid), Column("first_name", String),
                Column("last_name", String),
@@ -54,10 +54,13 @@ def list_people():
 
 @app.get("/search")
 def search_people():
-    """Up to 50 people whose names, email or phone contain the fragment."""
+    """Up to 50 people whose names, email or phone contain the fragment; one of one or two letters where a word
+    starts, as Roost looks for it (no trigram is that short: the index serves a word's start, not `%sm%`)."""
     fragment = request.args.get("q", "").lower()
     tenant_id, schema = _tenant()
+    found = (or_(SEARCH.like(f"{fragment}%"), SEARCH.like(f"% {fragment}%")) if len(fragment) < 3
+             else SEARCH.like(f"%{fragment}%"))
     return jsonify(_rows(select(*COLUMNS).where(people.c.tenant_id == tenant_id, people.c.deleted_at.is_(None),
-                                                SEARCH.like(f"%{fragment}%"))
+                                                found)
                          .order_by(func.lower(people.c.last_name), func.lower(people.c.first_name), people.c.id)
                          .limit(50), schema, search_engine))

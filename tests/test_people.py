@@ -94,6 +94,11 @@ def test_search_filters_and_keyset_pages(app, make_tenant):
         assert names(q="020 7946") == ["Ada Lovelace"] and names(q="7946") == ["Ada Lovelace"]
         assert names(q="ada love") == ["Ada Lovelace"]
         assert names(q="%") == [] and names(q="p_") == [] and names(q="fill/") == []  # wildcards are letters
+        # A word of one or two letters matches where a word starts: a name, the email, a part of the phone.
+        assert names(q="tu") == ["Alan Turing"] and names(q="ur") == []
+        assert names(q="gr") == ["Grace Hopper"] and names(q="an") == []  # not inside "analytical"
+        assert names(q="h") == ["Grace Hopper"] and names(q="20") == ["Ada Lovelace"]
+        assert names(q="al tu") == ["Alan Turing"] and names(q="ada lo") == ["Ada Lovelace"]
         assert names(owner_id=rep) == ["Grace Hopper"]
         assert names(tag="vip") == ["Ada Lovelace", "Alan Turing"]
         assert names(tag="vi") == []

@@ -116,10 +116,14 @@ def has_tag(model, tag: str):
     return type_coerce(model.tags, String).like(f"%{needle}%", escape="\\")
 
 
+def like_literal(text: str) -> str:
+    """`text` in a LIKE pattern (with `ESCAPE LIKE_ESCAPE`) as it is: its % and _ match only themselves."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 def contains_pattern(text: str) -> str:
-    """A LIKE pattern (with `ESCAPE LIKE_ESCAPE`) matching values that contain `text` as it is: its % and _ too."""
-    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-    return f"%{escaped}%"
+    """A LIKE pattern (with `ESCAPE LIKE_ESCAPE`) matching values that contain `text`."""
+    return f"%{like_literal(text)}%"
 
 
 def like_any(columns, term: str):
