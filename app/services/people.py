@@ -80,10 +80,10 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     if words:
         terms = [(word.lower(), re.sub(r"\D", "", word)) for word in words]
         # "020 7946" finds +442079460000 too: a word of three digits or more is also looked for in the phone.
-        stmt = _search_select(sort, descending, columns,
-                              tuple(_word_kind(term, digits) for term, digits in terms))
-        for n, (term, digits) in enumerate(terms):
-            if len(term) < SHORT_WORD:
+        word_kinds = tuple(_word_kind(term, digits) for term, digits in terms)
+        stmt = _search_select(sort, descending, columns, word_kinds)
+        for n, ((term, digits), kind) in enumerate(zip(terms, word_kinds, strict=True)):
+            if kind == "start":
                 values[f"q{n}"], values[f"q{n}_later"] = f"{like_literal(term)}%", f"% {like_literal(term)}%"
             else:
                 values[f"q{n}"], values[f"q{n}_phone"] = contains_pattern(term), contains_pattern(digits.lstrip("0"))
