@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -268,3 +268,15 @@ def pytest_terminal_summary(terminalreporter):
         tally = counts[marker]
         terminalreporter.write_line(
             f"{label} tests: {tally['passed']} passed, {tally['failed']} failed, {tally['skipped']} skipped")
+
+
+def statements_run(call) -> list[tuple[str, object]]:
+    """(SQL, parameters) of every statement `call()` sends to the database, in order."""
+    seen = []
+    capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return seen

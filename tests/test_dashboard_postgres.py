@@ -1,12 +1,11 @@
 """PostgreSQL: the dashboard's sums and counts read partial indexes (migrations 0013 and 0015), not the rows."""
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Tenant
 from app.services import dashboard
 from app.tenancy import tenant_context
-from tests.conftest import build_app
+from tests.conftest import build_app, statements_run
 from tests.test_dashboard import fill
 
 pytestmark = pytest.mark.postgres
@@ -20,13 +19,7 @@ def app(request, tmp_path):
 
 def plans_of_build_dashboard(ctx, **scope) -> dict[str, str]:
     """{statement: its plan} of every SELECT building the dashboard runs."""
-    seen = []
-    capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        dashboard.build_dashboard(ctx, **scope)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
+    seen = statements_run(lambda: dashboard.build_dashboard(ctx, **scope))
     connection = db.session.connection()
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: make the planner show its options
     return {statement: "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", params))

@@ -1,7 +1,7 @@
 """PostgreSQL: a schema per tenant, rows land in their tenant's schema, migrations reach every schema."""
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app.extensions import db
 from app.models import Tenant
@@ -9,7 +9,7 @@ from app.models.base import SEARCH_STATISTICS
 from app.services import audit
 from app.tenancy import tenant_context
 from app.tenant_schemas import index_statistics
-from tests.conftest import build_app
+from tests.conftest import build_app, statements_run
 
 pytestmark = pytest.mark.postgres
 
@@ -121,13 +121,9 @@ def test_a_two_letter_search_reads_the_trigram_index(app, make_tenant):
         schema = Tenant.schema_for(acme.id)  # new rows wait in the index's pending list until a vacuum, as here
         db.session.connection().exec_driver_sql(f"SELECT gin_clean_pending_list('\"{schema}\".ix_people_trgm_search')")
         db.session.connection().exec_driver_sql(f'ANALYZE "{schema}".people')
-        seen = []
-        capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            assert [p.last_name for p in people.list_people(ctx, q="sm", columns=("last_name",))[0]] == ["Smith"]
-        finally:
-            event.remove(db.engine, "before_cursor_execute", capture)
+        found = []
+        seen = statements_run(lambda: found.extend(people.list_people(ctx, q="sm", columns=("last_name",))[0]))
+        assert [p.last_name for p in found] == ["Smith"]
         statement, params = next((s, p) for s, p in seen if " LIKE " in s)
         # A tiny table: forbid the scan and the walk in name order to make the planner show what else it has.
         db.session.execute(text("SET LOCAL enable_seqscan = off"))
@@ -209,13 +205,7 @@ def test_a_persons_timeline_asks_the_person_and_deal_indexes(app, make_tenant):
                      occurred_at=now - timedelta(minutes=n)) for n in range(3000)])
         db.session.flush()
         db.session.connection().exec_driver_sql(f'ANALYZE "{Tenant.schema_for(acme.id)}".activities')
-        seen = []
-        capture = lambda conn, cursor, statement, params, context, many: seen.append((statement, params))  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            activities.timeline(ctx, person_id=ann.id)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", capture)
+        seen = statements_run(lambda: activities.timeline(ctx, person_id=ann.id))
         statement, params = next((s, p) for s, p in seen if "activities.occurred_at DESC" in s)
         plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", params))
         assert "ix_activities_tenant_person_when" in plan and "ix_activities_live_when" not in plan, plan

@@ -84,7 +84,8 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
         stmt = _search_select(sort, descending, columns, word_kinds)
         for n, ((term, digits), kind) in enumerate(zip(terms, word_kinds, strict=True)):
             if kind == "start":
-                values[f"q{n}"], values[f"q{n}_later"] = f"{like_literal(term)}%", f"% {like_literal(term)}%"
+                literal = like_literal(term)
+                values[f"q{n}"], values[f"q{n}_later"] = f"{literal}%", f"% {literal}%"
             else:
                 values[f"q{n}"], values[f"q{n}_phone"] = contains_pattern(term), contains_pattern(digits.lstrip("0"))
     if organization_id is not None:
