@@ -13,7 +13,7 @@ from app.models import Activity, AuditEvent, Deal, Organization, Person, TrashEn
 from app.schemas.activities import ActivityCreate, ActivityUpdate
 from app.services import activities, pipelines
 from app.tenancy import tenant_context
-from tests.conftest import login
+from tests.conftest import login, statements_run
 
 
 @dataclass
@@ -372,19 +372,7 @@ def test_another_tenants_activities_and_trash_cannot_be_touched(app, client, mak
 
 def statements_during(call) -> list[str]:
     """The SQL statements `call()` runs."""
-    from sqlalchemy import event
-
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return seen
+    return [statement for statement, _ in statements_run(call)]
 
 
 def test_a_timeline_reads_its_items_names_and_labels_in_few_statements(app, make_tenant):
