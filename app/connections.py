@@ -64,10 +64,10 @@ def _plan_pages_with_their_values(cursor, statement: str, parameters, context) -
 
     psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any values. For a
     lookup by key that saves the planning, most of such a statement's database time (a person's page: 0.7 of
-    1.5 ms). A page of a list or search is different: planned for any word, a search for a rare one walked
-    the whole tenant in name order instead of asking the trigram index (11 ms for no match at 10,000 people,
-    growing with the tenant); a rare tag or owner would do the same. What asks for the first rows in an
-    order (LIMIT) is such a page, unless it says PLAN_ONCE: a page with no filter, whose plan no value changes."""
+    1.5 ms). A page of a filtered list is different: planned for any value, a rare tag or owner may walk the whole
+    tenant in its order instead of reading the few rows that match (a people search did, 11 ms for no match at
+    10,000 people, until searches read their matches first). What asks for the first rows in an order (LIMIT) is
+    such a page, unless it says PLAN_ONCE: a page whose plan no value changes (unfiltered, or a search alone)."""
     if " LIMIT " not in statement or context.execution_options.get(PLAN_ONCE):
         return False
     cursor.execute(statement, parameters, prepare=False)

@@ -52,7 +52,7 @@ def list_organizations(ctx, *, q=None, sort="name", descending=False, owner_id=N
     stmt = filter_common(stmt, Organization, owner_id=owner_id, tag=tag, updated_since=updated_since,
                          created_since=created_since)
     return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item,
-                       unfiltered=unfiltered)
+                       plan_once_as=unfiltered)
 
 
 def get_organization(ctx, *, organization_id) -> Organization:
