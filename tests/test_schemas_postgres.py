@@ -89,6 +89,10 @@ def test_upgrade_is_safe_twice_and_migrates_like_the_models(app, make_tenant):
         expected = index_statistics()
         assert expected["ix_people_trgm_search"] == SEARCH_STATISTICS and len(expected) == 7
         assert statistics_of("tenant_migrated_x") == statistics_of(Tenant.schema_for(built.id)) == expected
+        # And their new rows wait in a short pending list, which every search reads (the definitions above match).
+        limited = [name for name, definition in indexes_of("tenant_migrated_x")
+                   if "gin_pending_list_limit='64'" in definition]
+        assert sorted(limited) == sorted(expected), limited
 
 
 def test_people_search_uses_the_trigram_index(app, make_tenant):

@@ -6,6 +6,7 @@ from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
+    SEARCH_INDEX_OPTIONS,
     SEARCH_STATISTICS,
     Base,
     json_type,
@@ -67,7 +68,8 @@ class Person(Record, Base):
         # One trigram index over what the search box matches (see Person.search_text): a single
         # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
         Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),
-              postgresql_using="gin", info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql"),
+              postgresql_using="gin", postgresql_with=SEARCH_INDEX_OPTIONS,
+              info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql"),
         trigram_index("people", "phone_e164"),
         tags_index("people"),
     )
