@@ -125,7 +125,13 @@ SEARCH_INDEX_OPTIONS = {"gin_pending_list_limit": 64}
 def trigram_index(table: str, column: str) -> Index:
     """A PostgreSQL trigram index on lower(column): `lower(column) LIKE '%fragment%'` uses it.
     SQLite gets none (it has no pg_trgm); the extension lives in the public schema."""
-    return Index(f"ix_{table}_trgm_{column}", text(f"lower({column}) gin_trgm_ops"),
+    return trigram_index_on(f"ix_{table}_trgm_{column}", f"lower({column})")
+
+
+def trigram_index_on(name: str, expression: str) -> Index:
+    """A PostgreSQL trigram index named `name` on an SQL expression; every search index shares
+    these options, so a search reads a bounded pending list (see SEARCH_INDEX_OPTIONS)."""
+    return Index(name, text(f"{expression} gin_trgm_ops"),
                  postgresql_using="gin", postgresql_with=SEARCH_INDEX_OPTIONS,
                  info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql")
 

@@ -6,8 +6,6 @@ from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
-    SEARCH_INDEX_OPTIONS,
-    SEARCH_STATISTICS,
     Base,
     json_type,
     partial_index,
@@ -15,6 +13,7 @@ from app.models.base import (
     tenant_fk,
     tenant_table_args,
     trigram_index,
+    trigram_index_on,
 )
 from app.models.records import LIVE, Record
 
@@ -67,9 +66,7 @@ class Person(Record, Base):
         partial_index("ix_people_live_created", "tenant_id", "created_at", "owner_id", where=LIVE),
         # One trigram index over what the search box matches (see Person.search_text): a single
         # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
-        Index("ix_people_trgm_search", text(f"{PERSON_SEARCH_SQL} gin_trgm_ops"),
-              postgresql_using="gin", postgresql_with=SEARCH_INDEX_OPTIONS,
-              info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql"),
+        trigram_index_on("ix_people_trgm_search", PERSON_SEARCH_SQL),
         trigram_index("people", "phone_e164"),
         tags_index("people"),
     )
