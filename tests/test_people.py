@@ -322,6 +322,8 @@ def test_add_person_then_search_sort_and_show_more(app, client, make_tenant):
     body = found.get_data(as_text=True)
     assert found.status_code == 200 and body.lstrip().startswith("<tr") and "Ada Lovelace" in body
     assert "Filler" not in body and 'hx-swap-oob="true"' in body
+    typed = client.get("/people?q=lovel", headers={**ROWS, "HX-Trigger": "people-q"}).get_data(as_text=True)
+    assert "Ada Lovelace" in typed and "hx-swap-oob" not in typed  # a keystroke leaves the order and its headers
     assert "No one matches" in client.get("/people?q=zzz", headers=ROWS).get_data(as_text=True)
     assert client.get("/people?q=lovel", headers=HX).get_data(as_text=True).startswith("<!doctype html>")
 

@@ -23,6 +23,7 @@ from app.web.contact_pages import (
     list_columns,
     list_target,
     merge_page,
+    order_may_change,
     owner_options,
     save_section,
     team_and_owners,
@@ -66,7 +67,7 @@ def index():
     team, owners = team_and_owners(items, whole_page=fragment is None)
     empty = not items and not filters.active and not after
     return render("organizations/index.html", fragment=fragment, items=items, next_cursor=cursor, filters=filters,
-                  custom_columns=custom_columns, owners=owners, head_oob=list_target("orgs") == "rows",
+                  custom_columns=custom_columns, owners=owners, head_oob=order_may_change("orgs"),
                   sort_labels=SORT_LABELS, team=team, empty=empty)
 
 

@@ -23,6 +23,7 @@ from app.web.contact_pages import (
     list_columns,
     list_target,
     merge_page,
+    order_may_change,
     owner_options,
     save_section,
     team_and_owners,
@@ -69,7 +70,7 @@ def index():
     empty = not items and not filters.active and not after
     return render("people/index.html", fragment=fragment, rows=_rows(items, owners, custom_columns),
                   next_cursor=cursor, filters=filters, custom_columns=custom_columns, sort_labels=SORT_LABELS,
-                  head_oob=list_target("people") == "rows", team=team, empty=empty)
+                  head_oob=order_may_change("people"), team=team, empty=empty)
 
 
 def _rows(items, owners: dict, custom_columns) -> list[tuple]:
