@@ -21,7 +21,7 @@ engine = create_engine(os.environ["DATABASE_URL"], isolation_level="AUTOCOMMIT")
 app = Flask(__name__)
 COLUMNS = (people.c.id, people.c.first_name, people.c.last_name, people.c.email, people.c.phone)
 SPACE, BLANK = literal_column("' '"), literal_column("''")
-# The same expression as Roost's trigram index (app.models.contacts.PERSON_SEARCH_SQL), so it is used.
+# The same expression as Roost's trigram index (app.models.contacts.PERSON_SEARCH.sql), so it is used.
 SEARCH = func.lower(people.c.first_name + SPACE + people.c.last_name + SPACE + func.coalesce(people.c.email, BLANK)
                     + SPACE + func.coalesce(people.c.phone, BLANK))
 

@@ -75,6 +75,18 @@ def test_list_search_filters_and_keyset(app, acme):
         leads.create_lead(ctx, data=LeadInput(name="Rep's lead", status="qualified", owner_id=acme.users["rep"].id))
         found, _ = leads.list_leads(ctx, filters=leads.LeadFilter(q="coop"))
         assert [lead.name for lead in found] == ["Lead 3"]
+        leads.create_lead(ctx, data=LeadInput(name="Phoned", phone="+44 20 7946 0000"))
+        found, _ = leads.list_leads(ctx, filters=leads.LeadFilter(q="020 7946"))
+        assert [lead.name for lead in found] == ["Phoned"]
+        # A search pages as the list does, the most recently updated first, each lead once.
+        everyone = [lead.name for lead in leads.list_leads(ctx, filters=leads.LeadFilter(q="le"))[0]]
+        paged, cursor = [], None
+        for _ in range(10):
+            page, cursor = leads.list_leads(ctx, filters=leads.LeadFilter(q="le"), after=cursor, limit=2)
+            paged += [lead.name for lead in page]
+            if cursor is None:
+                break
+        assert paged == everyone and len(everyone) == 6 and everyone[0] == "Rep's lead"
         found, _ = leads.list_leads(ctx, filters=leads.LeadFilter(status="qualified"))
         assert [lead.name for lead in found] == ["Rep's lead"]
         found, _ = leads.list_leads(ctx, filters=leads.LeadFilter(owner_id=acme.users["rep"].id))
@@ -85,7 +97,7 @@ def test_list_search_filters_and_keyset(app, acme):
             seen += [lead.id for lead in page]
             if cursor is None:
                 break
-        assert len(seen) == len(set(seen)) == 6
+        assert len(seen) == len(set(seen)) == 7  # with "Phoned"
 
 
 def test_convert_makes_person_organisation_and_deal_and_moves_history(app, acme):

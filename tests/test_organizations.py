@@ -32,6 +32,10 @@ def test_create_list_update_and_stale_edit(app, make_tenant):
         names = [o.name for o in organizations.list_organizations(ctx)[0]]
         assert names == ["Acme Repairs", "beta Consulting", "Sunny Eggs"]
         assert [o.name for o in organizations.list_organizations(ctx, q="sunnyeggs")[0]] == ["Sunny Eggs"]
+        # Each word somewhere; two letters where a word starts; digits in the stored phone too.
+        for q, found in (("su", ["Sunny Eggs"]), ("BETA cons", ["beta Consulting"]), ("ul", []),
+                         ("(415) 555", ["Sunny Eggs"]), ("%", []), ("sunny zzz", [])):
+            assert [o.name for o in organizations.list_organizations(ctx, q=q)[0]] == found, q
         assert [o.name for o in organizations.list_organizations(ctx, tag="farm", descending=True)[0]] == [
             "Sunny Eggs", "Acme Repairs"]
         page, cursor = organizations.list_organizations(ctx, sort="created_at", limit=2)

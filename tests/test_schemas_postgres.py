@@ -111,6 +111,34 @@ def test_people_search_uses_the_trigram_index(app, make_tenant):
         assert "ix_people_trgm_search" in plan, plan
 
 
+@pytest.mark.parametrize("table", ["people", "organizations", "leads"])
+def test_every_search_box_is_served_by_its_trigram_indexes(app, make_tenant, table):
+    """A list's search reads its matches through the index of its search text, and for a word of digits the stored
+    phone's index too. One condition no index serves (a column without one, the phone compared as it is rather than
+    lower-cased as indexed) made the whole OR read every record of the tenant."""
+    from app.models import Lead, Organization, Person
+    from app.services import leads, organizations, people
+
+    acme = make_tenant("Acme")
+    with app.app_context(), tenant_context(acme.id, channel="cli", user_id=acme.admin.id) as ctx:
+        make = {"people": lambda n: Person(first_name=f"Ann{n}", last_name=f"Jones{n}", phone=f"+1 415 555 {n:04d}"),
+                "organizations": lambda n: Organization(name=f"Widgets {n}", phone=f"+1 415 555 {n:04d}"),
+                "leads": lambda n: Lead(name=f"Ann Jones {n}", company="Widgets", phone=f"+1 415 555 {n:04d}")}[table]
+        db.session.add_all(make(n) for n in range(1000))
+        db.session.flush()
+        schema = Tenant.schema_for(acme.id)
+        db.session.connection().exec_driver_sql(f'ANALYZE "{schema}".{table}')
+        search = {"people": lambda q: people.list_people(ctx, q=q),
+                  "organizations": lambda q: organizations.list_organizations(ctx, q=q),
+                  "leads": lambda q: leads.list_leads(ctx, filters=leads.LeadFilter(q=q))}[table]
+        seen = statements_run(lambda: search("ac 7946"))  # a word's start, and digits
+        statement, params = next((s, p) for s, p in seen if " LIKE " in s)
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a small table: show the planner's other options
+        plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", params))
+        assert f"ix_{table}_trgm_search" in plan and f"ix_{table}_trgm_phone_e164" in plan, plan
+        assert "Seq Scan" not in plan, plan
+
+
 def test_a_two_letter_search_reads_the_trigram_index(app, make_tenant):
     """No trigram has two letters: `%sm%` read every person of the tenant. A short word is looked for at a word's
     start, whose trigrams the index holds; the statement list_people runs must be one the index serves."""

@@ -2,8 +2,9 @@
 import uuid
 import weakref
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, Uuid, func, text
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, Uuid, func, literal_column, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -134,6 +135,33 @@ def trigram_index_on(name: str, expression: str) -> Index:
     return Index(name, text(f"{expression} gin_trgm_ops"),
                  postgresql_using="gin", postgresql_with=SEARCH_INDEX_OPTIONS,
                  info={"statistics": SEARCH_STATISTICS}).ddl_if(dialect="postgresql")
+
+
+class SearchText(NamedTuple):
+    """What a record's search box matches: its columns as one lower-cased text, `always` (never NULL) then `maybe`
+    (NULL read as ''), a space between. One trigram index holds it (`index`), and a query compares the same
+    expression (`of`): a condition per search word that the index serves, where a condition per column made
+    PostgreSQL read the whole table as soon as one column had no index of its own."""
+    always: tuple[str, ...]
+    maybe: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        """The expression in SQL, as the index (and a migration creating it) writes it."""
+        return "lower(" + " || ' ' || ".join((*self.always, *(f"coalesce({c}, '')" for c in self.maybe))) + ")"
+
+    def index(self, table: str) -> Index:
+        return trigram_index_on(f"ix_{table}_trgm_search", self.sql)
+
+    def of(self, model):
+        """The expression over `model`'s columns; it renders as `sql`, so PostgreSQL matches it to the index."""
+        space, blank = literal_column("' '"), literal_column("''")
+        first, *rest = (*(getattr(model, c) for c in self.always),
+                        *(func.coalesce(getattr(model, c), blank) for c in self.maybe))
+        joined = first
+        for part in rest:
+            joined = joined + space + part
+        return func.lower(joined)
 
 
 def partial_index(name: str, *columns, where: str) -> Index:

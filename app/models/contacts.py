@@ -1,23 +1,24 @@
 """People and organisations."""
 import uuid
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid, func, literal_column, text
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
     Base,
+    SearchText,
     json_type,
     partial_index,
     tags_index,
     tenant_fk,
     tenant_table_args,
     trigram_index,
-    trigram_index_on,
 )
 from app.models.records import LIVE, Record
 
-PERSON_SEARCH_SQL = "lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, ''))"
+PERSON_SEARCH = SearchText(always=("first_name", "last_name"), maybe=("email", "phone"))
+ORGANIZATION_SEARCH = SearchText(always=("name",), maybe=("domain", "website", "phone"))
 
 
 class Organization(Record, Base):
@@ -29,7 +30,8 @@ class Organization(Record, Base):
         Index("ix_organizations_tenant_name", "tenant_id", text("lower(name)")),
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_organizations_tenant_domain", "tenant_id", "domain"),
-        trigram_index("organizations", "name"),
+        ORGANIZATION_SEARCH.index("organizations"),
+        trigram_index("organizations", "phone_e164"),
         tags_index("organizations"),
     )
 
@@ -43,6 +45,11 @@ class Organization(Record, Base):
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     people: Mapped[list["Person"]] = relationship(back_populates="organization", lazy="raise")
+
+    @classmethod
+    def search_text(cls):
+        """Name, domain, website and phone as one lower-cased text: what a search word must occur in."""
+        return ORGANIZATION_SEARCH.of(cls)
 
 
 class Person(Record, Base):
@@ -64,9 +71,7 @@ class Person(Record, Base):
         partial_index("ix_people_live_owner", "tenant_id", "owner_id", where=LIVE),
         # The dashboard's people added by week (the team's, one owner's), from the index alone.
         partial_index("ix_people_live_created", "tenant_id", "created_at", "owner_id", where=LIVE),
-        # One trigram index over what the search box matches (see Person.search_text): a single
-        # condition per word, so PostgreSQL scans one index instead of testing four columns per row.
-        trigram_index_on("ix_people_trgm_search", PERSON_SEARCH_SQL),
+        PERSON_SEARCH.index("people"),
         trigram_index("people", "phone_e164"),
         tags_index("people"),
     )
@@ -93,8 +98,5 @@ class Person(Record, Base):
 
     @classmethod
     def search_text(cls):
-        """Names, email and phone as one lower-cased text: what a search word must occur in.
-        Built to render exactly PERSON_SEARCH_SQL, the expression the PostgreSQL index holds."""
-        space, blank = literal_column("' '"), literal_column("''")
-        return func.lower(cls.first_name + space + cls.last_name + space + func.coalesce(cls.email, blank)
-                          + space + func.coalesce(cls.phone, blank))
+        """Names, email and phone as one lower-cased text: what a search word must occur in."""
+        return PERSON_SEARCH.of(cls)

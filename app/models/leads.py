@@ -6,9 +6,10 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, tags_index, tenant_table_args, trigram_index
+from app.models.base import Base, SearchText, UTCDateTime, tags_index, tenant_table_args, trigram_index
 from app.models.records import Record
 
+LEAD_SEARCH = SearchText(always=("name",), maybe=("company", "email", "phone"))
 LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "converted")
 
 
@@ -22,9 +23,8 @@ class Lead(Record, Base):
         Index("ix_leads_tenant_status", "tenant_id", "status"),
         Index("ix_leads_tenant_email", "tenant_id", "email"),
         Index("ix_leads_tenant_owner", "tenant_id", "owner_id"),
-        trigram_index("leads", "name"),
-        trigram_index("leads", "company"),
-        trigram_index("leads", "email"),
+        LEAD_SEARCH.index("leads"),
+        trigram_index("leads", "phone_e164"),
         tags_index("leads"),
     )
 
@@ -41,3 +41,8 @@ class Lead(Record, Base):
     converted_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     converted_organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     converted_deal_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+
+    @classmethod
+    def search_text(cls):
+        """Name, company, email and phone as one lower-cased text: what a search word must occur in."""
+        return LEAD_SEARCH.of(cls)

@@ -8,7 +8,7 @@ from operator import itemgetter
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Integer, Select, String, bindparam, func, select, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.connections import PLAN_ONCE
@@ -133,11 +133,6 @@ def like_literal(text: str) -> str:
 def contains_pattern(text: str) -> str:
     """A LIKE pattern (with `ESCAPE LIKE_ESCAPE`) matching values that contain `text`."""
     return f"%{like_literal(text)}%"
-
-
-def like_any(columns, term: str):
-    """A condition: any of `columns` contains `term`, ignoring case."""
-    return or_(*(func.lower(column).contains(term.lower(), autoescape=True) for column in columns))
 
 
 def sort_keys(sorts: dict, sort: str) -> tuple[list, tuple]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from app.errors import Conflict, Invalid
 from app.extensions import db
@@ -16,9 +16,20 @@ from app.phones import normalise
 from app.schemas.contacts import OrganizationInput, PersonInput
 from app.schemas.deals import DealCreate
 from app.schemas.leads import LeadConvert, LeadInput
-from app.services import audit, custom_fields, deals, events, keyset, organizations, people, pipelines, users
+from app.services import (
+    audit,
+    custom_fields,
+    deals,
+    events,
+    keyset,
+    organizations,
+    people,
+    pipelines,
+    search_words,
+    users,
+)
 from app.services.contact_edits import Problems
-from app.services.contact_lists import filter_common
+from app.services.contact_lists import filter_common, matches_first
 from app.services.records import check_version, get_record, trash
 
 PAGE_SIZE = 50
@@ -112,20 +123,21 @@ class LeadFilter:
 
 def list_leads(ctx, *, filters: LeadFilter = LeadFilter(), after: str | None = None,
                limit: int = PAGE_SIZE) -> tuple[list[Lead], str | None]:
-    """A page of leads, recently updated first, and the cursor of the next page (keyset, never OFFSET)."""
+    """A page of leads, recently updated first, and the cursor of the next page (keyset, never OFFSET).
+    `filters.q` matches fragments of the name, company, email and phone, each word somewhere (see search_words)."""
     require(ctx, "lead:read")
-    stmt = select(Lead)
-    for term in (filters.q or "").split():
-        stmt = stmt.where(or_(*(func.lower(column).contains(term.lower(), autoescape=True)
-                                for column in (Lead.name, Lead.company, Lead.email, Lead.phone))))
+    word_kinds, values = search_words.read(filters.q)
+    stmt = select(Lead).where(*search_words.conditions(Lead, word_kinds))
+    # A search reads its matches through the index, then sorts them (as people's: contact_lists.matches_first)
+    order = matches_first([Lead.updated_at])[0] if word_kinds else Lead.updated_at
     if filters.status:
         stmt = stmt.where(Lead.status == filters.status)
     if filters.owner_id:
         stmt = stmt.where(Lead.owner_id == filters.owner_id)
     stmt = filter_common(stmt, Lead, tag=filters.tag, updated_since=filters.updated_since)
-    stmt = keyset.ordered_after(stmt, Lead.updated_at, Lead.id, keyset.read_cursor(after, datetime.fromisoformat),
+    stmt = keyset.ordered_after(stmt, order, Lead.id, keyset.read_cursor(after, datetime.fromisoformat),
                                 descending=True)
-    found, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1)), limit)
+    found, last = keyset.cut(db.session.scalars(stmt.limit(limit + 1), values), limit)
     return found, keyset.write_cursor(last.updated_at.isoformat(), last.id) if last else None
 
 

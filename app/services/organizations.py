@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Activity, Attachment, Deal, Organization, Person
 from app.permissions import require
 from app.schemas.contacts import OrganizationInput
-from app.services import audit, events, records
+from app.services import audit, events, records, search_words
 from app.services.contact_edits import (
     Problems,
     add_record,
@@ -21,8 +21,8 @@ from app.services.contact_lists import (
     assign_owner,
     filter_common,
     keyset_page,
-    like_any,
     load_many,
+    matches_first,
     page_select,
     sort_keys,
     trash_many,
@@ -40,19 +40,22 @@ def list_organizations(ctx, *, q=None, sort="name", descending=False, owner_id=N
                        updated_since=None, created_since=None, after=None, limit=PAGE_SIZE, columns=None):
     """A page of organisations and the cursor of the next page (None at the end).
 
+    `q` matches fragments of the name, domain, website and phone, each word somewhere (see search_words).
+
     With `columns` (names of Organization's columns) the page holds rows of just those instead of entities.
     """
     require(ctx, "contact:read")
     keys, kinds = sort_keys(SORTS, sort)
-    unfiltered, item = page_select(Organization, keys, columns, descending=descending)
-    stmt = unfiltered
-    for term in (q or "").split():
-        stmt = stmt.where(like_any((Organization.name, Organization.domain, Organization.website,
-                                    Organization.phone, Organization.phone_e164), term))
+    word_kinds, values = search_words.read(q)
+    if word_kinds:  # as people's search: the matches read through the index, then sorted
+        keys = matches_first(keys)
+    stmt, item = page_select(Organization, keys, columns, descending=descending)
+    stmt = stmt.where(*search_words.conditions(Organization, word_kinds))
+    planned_once = stmt  # until a filter joins it, no value changes its best plan
     stmt = filter_common(stmt, Organization, owner_id=owner_id, tag=tag, updated_since=updated_since,
                          created_since=created_since)
     return keyset_page(stmt, keys, kinds, descending=descending, after=after, limit=limit, item=item,
-                       plan_once_as=unfiltered)
+                       plan_once_as=planned_once, values=values)
 
 
 def get_organization(ctx, *, organization_id) -> Organization:

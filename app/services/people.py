@@ -1,17 +1,16 @@
 """People (contacts): listing with keyset pages, duplicates, editing, bulk actions, trash and merge."""
-import re
 from functools import lru_cache
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import func, select
 
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Activity, Attachment, Deal, Lead, Organization, Person
 from app.permissions import require
 from app.schemas.contacts import PersonInput
-from app.services import audit, events, records
+from app.services import audit, events, records, search_words
 from app.services.contact_edits import (
     Problems,
     add_record,
@@ -19,14 +18,11 @@ from app.services.contact_edits import (
     merge_records,
 )
 from app.services.contact_lists import (
-    LIKE_ESCAPE,
     PAGE_SIZE,
     add_tag,
     assign_owner,
-    contains_pattern,
     filter_common,
     keyset_page,
-    like_literal,
     load_many,
     matches_first,
     page_select,
@@ -43,8 +39,6 @@ SORTS = {
 }
 # What a list row may read besides Person's own columns: the name of the person's organisation (outer join).
 JOINED_COLUMNS = {"organization_name": Organization.name}
-# A search word shorter than this matches at the start of a word only (see _search_select).
-SHORT_WORD = 3
 FILLABLE = ("first_name", "last_name", "email", "phone", "phone_e164", "title", "organization_id", "address",
             "source", "notes", "owner_id")
 
@@ -69,26 +63,16 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
     """A page of people and the cursor of the next page (None at the end).
 
     `q` matches fragments of first or last name, email and phone, each word somewhere, ignoring case; a word of
-    one or two letters where a word starts ("sm" finds Smith, not Kosmos).
+    one or two letters where a word starts ("sm" finds Smith, not Kosmos); see search_words.
     With `columns` (names of Person's columns or of JOINED_COLUMNS) the page holds PersonRows of just those,
     read in the same one statement: no entities to load and track, for lists that only show them.
     """
     require(ctx, "contact:read")
     columns = tuple(columns) if columns is not None else None
-    words = (q or "").split()
-    keys, kinds, stmt, item = _page_select(sort, descending, columns, searched=bool(words))
-    values = {}
-    if words:
-        terms = [(word.lower(), re.sub(r"\D", "", word)) for word in words]
-        # "020 7946" finds +442079460000 too: a word of three digits or more is also looked for in the phone.
-        word_kinds = tuple(_word_kind(term, digits) for term, digits in terms)
+    word_kinds, values = search_words.read(q)
+    keys, kinds, stmt, item = _page_select(sort, descending, columns, searched=bool(word_kinds))
+    if word_kinds:
         stmt = _search_select(sort, descending, columns, word_kinds)
-        for n, ((term, digits), kind) in enumerate(zip(terms, word_kinds, strict=True)):
-            if kind == "start":
-                literal = like_literal(term)
-                values[f"q{n}"], values[f"q{n}_later"] = f"{literal}%", f"% {literal}%"
-            else:
-                values[f"q{n}"], values[f"q{n}_phone"] = contains_pattern(term), contains_pattern(digits.lstrip("0"))
     # Whatever its words, a search reads its matches and sorts them (matches_first): until a filter joins it, no
     # value changes its best plan, as none changes an unfiltered page's.
     planned_once = stmt
@@ -100,31 +84,10 @@ def list_people(ctx, *, q=None, sort="name", descending=False, owner_id=None, ta
                        plan_once_as=planned_once, values=values)
 
 
-def _word_kind(term: str, digits: str) -> str:
-    if len(term) < SHORT_WORD:
-        return "start"
-    return "contains or phone" if len(digits) >= 3 else "contains"
-
-
 @lru_cache(maxsize=256)
 def _search_select(sort: str, descending: bool, columns: tuple | None, word_kinds: tuple[str, ...]):
-    """The page statement of a search, a condition per word of `word_kinds` (see `_word_kind`), each word's
-    patterns parameters (`q0`, `q0_phone`, `q0_later`, ...). Built once per shape: a statement built anew for each
-    keystroke cost 6% of a search request, SQLAlchemy walking it for its cache key.
-
-    A word shorter than SHORT_WORD matches where a word of the text starts ("sm" finds Smith, not Kosmos): no
-    trigram has fewer than three letters, so `%sm%` read every person of the tenant (104 ms in one of 100,000),
-    while a word's start is a trigram the index holds ("  s", " sm")."""
-    text = Person.search_text()
-    stmt = _page_select(sort, descending, columns, searched=True)[2]
-    for n, kind in enumerate(word_kinds):
-        condition = text.like(bindparam(f"q{n}"), escape=LIKE_ESCAPE)
-        if kind == "start":
-            condition = or_(condition, text.like(bindparam(f"q{n}_later"), escape=LIKE_ESCAPE))
-        elif kind == "contains or phone":
-            condition = or_(condition, Person.phone_e164.like(bindparam(f"q{n}_phone"), escape=LIKE_ESCAPE))
-        stmt = stmt.where(condition)
-    return stmt
+    """The page statement of a search whose words are of `word_kinds` (see search_words): built once per shape."""
+    return _page_select(sort, descending, columns, searched=True)[2].where(*search_words.conditions(Person, word_kinds))
 
 
 @lru_cache(maxsize=64)

@@ -2,7 +2,7 @@
 
 Searching four columns with four conditions made PostgreSQL scan the table for common fragments
 (~110 ms at 100,000 people); one expression, one index: ~20 ms. The expression must stay equal to
-app.models.contacts.PERSON_SEARCH_SQL.
+app.models.contacts.PERSON_SEARCH.sql.
 
 Revision ID: 0004
 Revises: 0003
