@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from htmx_flask import Htmx
 
-from app import config, connections, rate_limits, request_log, security
+from app import config, connections, rate_limits, request_log, security, static_files
 from app.api import register_api
 from app.cli import register_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; `test_config` overrides settings read from the environment."""
-    app = Flask(
+    app = static_files.VersionedStatic(
         __name__,
         instance_path=os.environ.get("ROOST_INSTANCE_PATH", str(ROOT / "instance")),
         template_folder=str(ROOT / "templates"),
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     request_log.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     register_web(app)
     register_api(app)
     register_cli(app)

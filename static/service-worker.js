@@ -57,20 +57,23 @@ function offlinePage() {
   });
 }
 
+// A static file's link names its content (?v=...): one copy per file is kept, whatever its version, and offline
+// any version serves (the offline page's copies were fetched without one, at install).
 function networkFirst(request, url) {
   var isPage = request.mode === "navigate";
   var cacheName = isPage ? PAGES : SHELL;
+  var sameFile = {cacheName: cacheName, ignoreSearch: !isPage};
   return fetch(request).then(function (response) {
     if (response.ok && response.type === "basic" && !response.redirected && isWorthKeeping(response, isPage)) {
       var copy = response.clone();
       caches.open(cacheName).then(function (cache) {
-        return cache.delete(request).then(function () { return cache.put(request, copy); })
+        return cache.delete(request, sameFile).then(function () { return cache.put(request, copy); })
           .then(function () { return isPage ? trim(cache) : null; });
       });
     }
     return response;
   }).catch(function () {
-    return caches.match(request, {cacheName: cacheName}).then(function (saved) {
+    return caches.match(request, sameFile).then(function (saved) {
       if (saved) { return isPage ? offlineCopy(saved) : saved; }
       return isPage ? offlinePage() : Response.error();
     });

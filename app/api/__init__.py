@@ -16,8 +16,8 @@ from app.api import (  # noqa: F401  (importing a resource module registers its 
     users,
 )
 from app.api.operations import bp
-from app.api.sessions import CookielessApiSessions
 from app.extensions import csrf, limiter
+from app.sessions import CookielessSessions
 
 errors.init_blueprint(bp)
 auth.init_blueprint(bp)
@@ -29,6 +29,6 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=auth.rate_l
 def register_api(app: Flask) -> None:
     """Add the API and its docs page to the app (after the HTML doors: its error handlers defer to theirs)."""
     app.register_blueprint(bp)
-    app.session_interface = CookielessApiSessions(bp.url_prefix)
+    app.session_interface = CookielessSessions(bp.url_prefix, app.static_url_path)
     app.register_blueprint(docs.bp)
     errors.init_app(app)

@@ -80,6 +80,9 @@ def test_recent_pages_open_offline_read_only_and_nothing_is_sent(live_app, page)
 
     page.goto(f"{base}/organizations")  # never opened on this device: the offline page says so
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    # With its looks: the stylesheets (linked by version, kept without one at install) come from the device.
+    assert page.evaluate("() => document.styleSheets.length > 0 && [...document.styleSheets].every("
+                         "sheet => sheet.cssRules.length > 0)")
 
     page.context.set_offline(False)
     page.goto(f"{base}/people")
