@@ -164,6 +164,17 @@ class SearchText(NamedTuple):
         return func.lower(joined)
 
 
+class Searchable:
+    """A record with a search box; `__search__` (a SearchText) says what its words are looked for in."""
+
+    __search__: SearchText
+
+    @classmethod
+    def search_text(cls):
+        """What a search word must occur in: the `__search__` columns as one lower-cased text."""
+        return cls.__search__.of(cls)
+
+
 def partial_index(name: str, *columns, where: str) -> Index:
     """An index over the rows matching `where` (SQL text) only, on PostgreSQL and SQLite alike.
     A query uses it when its own conditions include `where` written the same way, as literals."""

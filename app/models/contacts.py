@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
     Base,
+    Searchable,
     SearchText,
     json_type,
     partial_index,
@@ -21,11 +22,12 @@ PERSON_SEARCH = SearchText(always=("first_name", "last_name"), maybe=("email", "
 ORGANIZATION_SEARCH = SearchText(always=("name",), maybe=("domain", "website", "phone"))
 
 
-class Organization(Record, Base):
+class Organization(Searchable, Record, Base):
     """A company or other organisation; people belong to at most one."""
 
     __tablename__ = "organizations"
     __audit_name__ = "organization"
+    __search__ = ORGANIZATION_SEARCH
     __table_args__ = tenant_table_args(
         Index("ix_organizations_tenant_name", "tenant_id", text("lower(name)")),
         Index("ix_organizations_tenant_updated", "tenant_id", "updated_at", "id"),
@@ -46,17 +48,13 @@ class Organization(Record, Base):
 
     people: Mapped[list["Person"]] = relationship(back_populates="organization", lazy="raise")
 
-    @classmethod
-    def search_text(cls):
-        """Name, domain, website and phone as one lower-cased text: what a search word must occur in."""
-        return ORGANIZATION_SEARCH.of(cls)
 
-
-class Person(Record, Base):
+class Person(Searchable, Record, Base):
     """A contact person."""
 
     __tablename__ = "people"
     __audit_name__ = "person"
+    __search__ = PERSON_SEARCH
     __table_args__ = tenant_table_args(
         # The list's name order: lower() of the columns, as text (func.lower("last_name") would index a constant).
         Index("ix_people_tenant_last_first", "tenant_id", text("lower(last_name)"), text("lower(first_name)"), "id"),
@@ -95,8 +93,3 @@ class Person(Record, Base):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    @classmethod
-    def search_text(cls):
-        """Names, email and phone as one lower-cased text: what a search word must occur in."""
-        return PERSON_SEARCH.of(cls)

@@ -6,18 +6,19 @@ from decimal import Decimal
 from sqlalchemy import Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, SearchText, UTCDateTime, tags_index, tenant_table_args, trigram_index
+from app.models.base import Base, Searchable, SearchText, UTCDateTime, tags_index, tenant_table_args, trigram_index
 from app.models.records import Record
 
 LEAD_SEARCH = SearchText(always=("name",), maybe=("company", "email", "phone"))
 LEAD_STATUSES = ("new", "contacted", "qualified", "unqualified", "converted")
 
 
-class Lead(Record, Base):
+class Lead(Searchable, Record, Base):
     """A lead; converting it makes a person (and organisation) and a deal, and keeps its history."""
 
     __tablename__ = "leads"
     __audit_name__ = "lead"
+    __search__ = LEAD_SEARCH
     __table_args__ = tenant_table_args(
         Index("ix_leads_tenant_updated", "tenant_id", "updated_at", "id"),
         Index("ix_leads_tenant_status", "tenant_id", "status"),
@@ -41,8 +42,3 @@ class Lead(Record, Base):
     converted_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     converted_organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     converted_deal_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
-
-    @classmethod
-    def search_text(cls):
-        """Name, company, email and phone as one lower-cased text: what a search word must occur in."""
-        return LEAD_SEARCH.of(cls)

@@ -30,9 +30,10 @@ def read(q: str | None) -> tuple[tuple[str, ...], dict]:
             literal = like_literal(term)
             values[f"q{n}"], values[f"q{n}_later"] = f"{literal}%", f"% {literal}%"
             continue
-        kinds.append("contains or phone" if len(digits) >= 3 else "contains")
+        in_phone = len(digits) >= 3
+        kinds.append("contains or phone" if in_phone else "contains")
         values[f"q{n}"] = contains_pattern(term)
-        if len(digits) >= 3:
+        if in_phone:
             values[f"q{n}_phone"] = contains_pattern(digits.lstrip("0"))
     return tuple(kinds), values
 
